@@ -1,0 +1,74 @@
+"""newssearch: German-aware full-text search for news archives, built on Whoosh.
+
+>>> from newssearch import build_index, read_articles, search   # doctest: +SKIP
+>>> index, _ = build_index("index/news", read_articles(["news.jsonl"]).articles)
+>>> search(index, "Sicherheitsgarantien Ukraine").hits[0].title
+"""
+
+from newssearch.analysis import AnalyzedToken, AnalyzerConfig, analyze, german_analyzer
+from newssearch.article import Article
+from newssearch.errors import (
+    AnalyzerError,
+    IndexExistsError,
+    IndexNotFoundError,
+    IndexStateError,
+    InputError,
+    NewsSearchError,
+    QueryError,
+)
+from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
+from newssearch.indexer import (
+    DEFAULT_INDEX_DIR,
+    IndexStats,
+    NewsIndex,
+    UpdateReport,
+    build_index,
+    create_index,
+    index_exists,
+    open_index,
+)
+from newssearch.loaders import CsvOptions, LoadReport, read_articles
+from newssearch.sample import sample_articles
+from newssearch.schema import FieldBoosts, IndexSettings
+from newssearch.search import Highlights, Hit, Searcher, SearchResult, search
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_INDEX_DIR",
+    "AnalyzedToken",
+    "AnalyzerConfig",
+    "AnalyzerError",
+    "Article",
+    "CsvOptions",
+    "FieldBoosts",
+    "Fragment",
+    "Highlights",
+    "Hit",
+    "IndexExistsError",
+    "IndexNotFoundError",
+    "IndexSettings",
+    "IndexStateError",
+    "IndexStats",
+    "InputError",
+    "LoadReport",
+    "NewsIndex",
+    "NewsSearchError",
+    "QueryError",
+    "SearchResult",
+    "Searcher",
+    "UpdateReport",
+    "__version__",
+    "analyze",
+    "build_index",
+    "create_index",
+    "german_analyzer",
+    "index_exists",
+    "open_index",
+    "read_articles",
+    "render_ansi",
+    "render_html",
+    "render_plain",
+    "sample_articles",
+    "search",
+]

@@ -1,0 +1,7 @@
+"""``python -m newssearch``: the command-line interface."""
+
+import sys
+
+from newssearch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,255 @@
+"""Decompounding: closed German compounds also index their parts.
+
+``Sicherheitsgarantien`` → ``sicherheit`` + ``garantien``,
+``Bundeskanzleramt`` → ``bund`` + ``kanzler`` + ``amt``.  The splitter is
+frequency based (Koehn and Knight, 2003): over a lexicon of German word
+frequencies it picks the split whose parts have the highest mean Zipf
+frequency, and splits only when that beats the whole word by a margin.  Parts
+are real words of at least ``min_part_length`` letters; linking elements
+(-s-, -es-, -n-, -en-, -er-, -e-) are dropped between parts; bound morphemes,
+particles and derivational suffixes are never parts, so derivations
+(Untersuchung, Nachbarschaft) and simplex words (Regierung) stay whole.
+
+The lexicon (``data/compounds_lexicon.tsv.gz``) is built by
+``tools/build_lexicon.py`` from wordfreq's German frequencies and the noun
+forms of German Wiktionary (both CC BY-SA 4.0): a part must be a noun form,
+or for a first part a frequent other word (Innen|minister, Fein|staub).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from whoosh.analysis import Filter, Token
+
+from newssearch.errors import AnalyzerError
+
+__all__ = ["CompoundSplitter", "DecompoundFilter", "load_lexicon"]
+
+#: Linking elements, longest first so that the base form wins ties.
+LINKS = ("es", "en", "er", "s", "n", "e")
+
+#: Never a first part: prefixes, particles, prepositions and pronouns make
+#: derivations (Ausstellung, Untersuchung), not compounds.
+_NOT_MODIFIERS = frozenset(
+    """
+ab an auf aus bei be da dar dass dem den der des die das durch ein eine einer ent er es ge gegen
+her heraus herein hin hinaus hinein hinter in ins miss mit nach neben ob über um un unter ur ver
+vor voran vorbei weg wider zer zu zum zur zurück zusammen fort los nieder empor entgegen statt
+wieder gar ion ier ung ant kon pro con dis anti non sub per inter trans pre ihr ihre sein seine
+sie wir uns man als auch aber oder und nicht kein keine ohne nur noch ierung ation ismus ist
+ität sich sowie dies diese dieser jene
+""".split()
+)
+
+#: Never a last part: derivational suffixes and inflection endings that the
+#: word list holds as foreign or clipped words.
+_NOT_HEADS = frozenset(
+    """
+ung ungen heit heiten keit keiten schaft schaften tion tionen ität itäten ismus ismen isten lich
+liche lichen licher isch ische ischen ischer ig ige igen iger bar bare baren nis nisse nissen
+tum tümer tums chen lein ling linge lingen ern ei eien ien ierung ierungen ation ationen ieren
+iert ierte ik iker ikern ent enten ant anten ur uren enz enzen ose ine inen sion sionen ionen
+ion ier iers erin erinnen ler lern ner nern ter tern ten end los lose losen ens ers est este
+esten haft hafte haften sam same samen weise mäßig mäßige artig artige ismus istin istinnen itis
+ome omen iden ide heit
+""".split()
+)
+
+#: Country and region names are single words, whatever their letters spell.
+_PROTECTED = frozenset(
+    """
+großbritannien nordkorea südkorea südafrika nordirland neuseeland saudiarabien niederlande
+ostfriesland vatikanstadt nordmazedonien osttimor südsudan elfenbeinküste
+""".split()
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Zipf frequency of every known word, and which words may be parts."""
+
+    zipf: dict[str, float]
+    nouns: frozenset[str]
+    modifiers: frozenset[str]
+
+
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon (read once per process, on first use)."""
+    return _lexicon()
+
+
+@cache
+def _lexicon() -> Lexicon:
+    try:
+        raw = (
+            resources.files("newssearch.analysis")
+            .joinpath("data/compounds_lexicon.tsv.gz")
+            .read_bytes()
+        )
+    except OSError as exc:
+        raise AnalyzerError(f"the decompounding lexicon is missing: {exc}") from exc
+    zipf: dict[str, float] = {}
+    nouns: list[str] = []
+    others: list[str] = []
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        word, frequency, tag = line.split("\t")
+        zipf[word] = int(frequency) / 100.0
+        if tag == "N":
+            nouns.append(word)
+        elif tag == "A":
+            others.append(word)
+    noun_set = frozenset(nouns) - _NOT_HEADS - _NOT_MODIFIERS
+    modifiers = (noun_set | frozenset(others)) - _NOT_MODIFIERS - _NOT_HEADS
+    return Lexicon(zipf=zipf, nouns=noun_set, modifiers=modifiers)
+
+
+class CompoundSplitter:
+    """Splits lowercase German words into their parts (see the module doc).
+
+    >>> CompoundSplitter().split("sicherheitsgarantien")
+    ('sicherheit', 'garantien')
+    >>> CompoundSplitter().split("regierung")
+    ()
+    """
+
+    #: A part must be at least this frequent (Zipf) to count as a word.
+    min_zipf = 1.5
+    #: The split's mean part frequency must beat the whole word's by this much.
+    margin = 0.0
+    #: At most this many parts.
+    max_parts = 4
+
+    def __init__(self, *, min_part_length: int = 3) -> None:
+        if min_part_length < 2:
+            raise ValueError("min_part_length must be at least 2")
+        self.min_part_length = min_part_length
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"min_part_length": self.min_part_length}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.min_part_length = state["min_part_length"]
+        self._cache = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.min_part_length == self.min_part_length
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.min_part_length))
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """The parts of ``word``, case-folded (ß → ss), linking elements dropped; or ``()``."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if len(self._cache) >= 200_000:
+            self._cache.clear()
+        parts = self._split(word.casefold())
+        self._cache[word] = parts
+        return parts
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        if len(word) < 2 * self.min_part_length or not word.isalpha() or word in _PROTECTED:
+            return ()
+        lexicon = _lexicon()
+        best = self._best(word, lexicon, self.max_parts)
+        if best is None:
+            return ()
+        score, parts = best
+        if len(parts) < 2 or score <= lexicon.zipf.get(word, 0.0) + self.margin:
+            return ()
+        return parts
+
+    def _best(
+        self, word: str, lexicon: Lexicon, max_parts: int
+    ) -> tuple[float, tuple[str, ...]] | None:
+        """The best reading of ``word`` as one or more parts: (mean Zipf, parts)."""
+        m = self.min_part_length
+        options: list[tuple[float, tuple[str, ...]]] = []
+        if self._is_head(word, lexicon):
+            options.append((lexicon.zipf[word], (word,)))
+        if max_parts > 1:
+            for j in range(m, len(word) - m + 1):
+                modifier = self._modifier(word[:j], lexicon)
+                if modifier is None:
+                    continue
+                rest = self._best(word[j:], lexicon, max_parts - 1)
+                if rest is None:
+                    continue
+                rest_score, rest_parts = rest
+                n = len(rest_parts)
+                score = (lexicon.zipf[modifier] + rest_score * n) / (n + 1)
+                options.append((score, (modifier, *rest_parts)))
+        if not options:
+            return None
+        return max(options, key=lambda o: (o[0], -len(o[1])))
+
+    def _modifier(self, region: str, lexicon: Lexicon) -> str | None:
+        """The first part standing in ``region`` (before the head), linking element dropped.
+
+        A base form plus a linking element wins over the region as it stands
+        (``wochen`` → ``woche`` + n); of several bases the most frequent
+        (``massen`` → ``masse`` + n, not ``mass`` + en).
+        """
+        bases = [region[: -len(link)] for link in LINKS if region.endswith(link)]
+        # Linking elements follow nouns (Woche|n, Lied|er), not other words.
+        valid = [
+            b
+            for b in bases
+            if len(b) >= self.min_part_length
+            and b in lexicon.nouns
+            and self._is_modifier(b, lexicon)
+        ]
+        if valid:
+            return max(valid, key=lambda b: lexicon.zipf[b])
+        return region if self._is_modifier(region, lexicon) else None
+
+    def _is_modifier(self, part: str, lexicon: Lexicon) -> bool:
+        return part in lexicon.modifiers and lexicon.zipf[part] >= self.min_zipf
+
+    def _is_head(self, part: str, lexicon: Lexicon) -> bool:
+        return (
+            len(part) >= self.min_part_length
+            and part in lexicon.nouns
+            and lexicon.zipf[part] >= self.min_zipf
+        )
+
+
+class DecompoundFilter(Filter):
+    """Adds the parts of each closed compound after it, at its position and character range.
+
+    Parts carry ``kind="cpart"`` and the compound's ``original``, so that a
+    match on a part marks the whole compound as it stands in the text.  Only
+    plain words and parts of hyphenated words are split, never numbers, URLs
+    or a hyphenated word as a whole.
+    """
+
+    def __init__(self, *, min_part_length: int = 3) -> None:
+        self.splitter = CompoundSplitter(min_part_length=min_part_length)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.splitter == self.splitter
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.splitter))
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        split = self.splitter.split
+        min_length = 2 * self.splitter.min_part_length
+        for t in tokens:
+            # Later filters change the shared token in place: read it before yielding.
+            text = t.text
+            kind = getattr(t, "kind", "word")
+            parts = split(text) if len(text) >= min_length and kind in ("word", "hpart") else ()
+            yield t
+            for part in parts:
+                t.text = part
+                setattr(t, "kind", "cpart")  # noqa: B010 - Token declares no kind
+                yield t

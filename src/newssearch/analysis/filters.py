@@ -1,0 +1,221 @@
+"""Token filters of the German chain: stopwords, normalisation, stemming.
+
+Each filter is a small picklable class holding plain data; loaded word lists
+and the PyStemmer stemmer are built on first use and dropped when pickled
+(Whoosh pickles the schema, analyzers included, into the index).  The
+per-word work of normalising and stemming is cached per distinct surface
+form, the main source of speed in pure Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from whoosh.analysis import Filter, Token
+
+from newssearch.errors import AnalyzerError
+
+__all__ = [
+    "GermanNormalizeFilter",
+    "GermanStemFilter",
+    "GermanStopFilter",
+    "load_stopwords",
+    "normalize_german",
+]
+
+#: Bound of each per-filter word cache; cleared when full (news vocabularies
+#: stay far below it, so this only guards against endless odd input).
+_CACHE_LIMIT = 200_000
+
+
+def load_stopwords() -> frozenset[str]:
+    """The shipped German stopword list (``analysis/data/stopwords_de.txt``)."""
+    return _stopwords()
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    try:
+        text = (
+            resources.files("newssearch.analysis")
+            .joinpath("data/stopwords_de.txt")
+            .read_text(encoding="utf-8")
+        )
+    except OSError as exc:
+        raise AnalyzerError(f"the German stopword list is missing: {exc}") from exc
+    return frozenset(
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    )
+
+
+def normalize_german(word: str) -> str:
+    """Lucene's GermanNormalizationFilter on a lowercase word, apostrophes dropped.
+
+    ä/ö/ü → a/o/u, ß → ss, and ``ae``/``oe``/``ue`` → a/o/u unless the ``e``
+    follows a vowel pair or ``q`` + ``u``: ``mueller`` → ``muller``,
+    ``frauen`` stays, ``quelle`` stays.
+
+    >>> normalize_german("straße"), normalize_german("mueller"), normalize_german("müller")
+    ('strasse', 'muller', 'muller')
+    """
+    if word.isascii() and "e" not in word and "'" not in word:
+        return word
+    out: list[str] = []
+    # States as in Lucene: N(one), V(owel), U (after a/o or a lone u).
+    state = "N"
+    for ch in word:
+        if ch in "ao":
+            state = "U"
+        elif ch == "u":
+            state = "U" if state == "N" else "V"
+        elif ch == "e":
+            if state == "U":
+                state = "V"
+                continue
+            state = "V"
+        elif ch in "iqy":
+            state = "V"
+        elif ch == "ä":
+            ch, state = "a", "V"
+        elif ch == "ö":
+            ch, state = "o", "V"
+        elif ch == "ü":
+            ch, state = "u", "V"
+        elif ch == "ß":
+            ch, state = "ss", "N"
+        elif ch in "'’":
+            continue
+        else:
+            state = "N"
+        out.append(ch)
+    return "".join(out)
+
+
+class GermanStopFilter(Filter):
+    """Drops German stopwords and closes the position gaps they leave.
+
+    The list keeps negations (``kein``, ``nicht``, ``ohne``) and never holds
+    ``us``; it adds no English words.  Tokens sharing a position (a hyphenated
+    word and its parts, a compound and its parts) keep sharing one.
+    """
+
+    def __init__(self, *, extra: Iterable[str] = ()) -> None:
+        self.extra = tuple(sorted(extra))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.extra))
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        stops = _stopwords().union(self.extra) if self.extra else _stopwords()
+        out_pos = -1
+        prev_in: int | None = None
+        for t in tokens:
+            if t.text in stops and getattr(t, "kind", "word") != "whole":
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+                continue
+            if t.positions:
+                if t.pos != prev_in:
+                    out_pos = t.pos if prev_in is None else out_pos + 1
+                    prev_in = t.pos
+                t.pos = out_pos
+            yield t
+
+
+class GermanNormalizeFilter(Filter):
+    """Folds umlaut spellings so that Müller/Mueller/Muller and Straße/Strasse meet."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, str] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._cache = {}
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        cache = self._cache
+        for t in tokens:
+            text = t.text
+            folded = cache.get(text)
+            if folded is None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                folded = cache[text] = normalize_german(text)
+            t.text = folded
+            yield t
+
+
+class GermanStemFilter(Filter):
+    """PyStemmer's German Snowball stemmer, one call per distinct surface form.
+
+    Numbers, URLs and e-mail addresses are not stemmed; a hyphenated word is
+    stemmed on its last part (``us-prasidenten`` → ``us-prasident``).
+    """
+
+    is_morph = True
+
+    def __init__(self) -> None:
+        self._cache: dict[str, str] = {}
+        self._stemmer: Any = None
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._cache = {}
+        self._stemmer = None
+
+    def stem(self, word: str) -> str:
+        """The stem of one lowercase, normalised word."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        if not word.isalpha():
+            head, sep, last = word.rpartition("-")
+            if sep and last.isalpha() and "@" not in word and "/" not in word:
+                stem = head + sep + self._stem_one(last)
+            else:
+                stem = word
+        else:
+            stem = self._stem_one(word)
+        self._cache[word] = stem
+        return stem
+
+    def _stem_one(self, word: str) -> str:
+        if self._stemmer is None:
+            import Stemmer  # the C extension is loaded on first use, not at import
+
+            self._stemmer = Stemmer.Stemmer("german")
+        return str(self._stemmer.stemWord(word))
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+        cache = self._cache
+        stem = self.stem
+        for t in tokens:
+            text = t.text
+            stemmed = cache.get(text)
+            t.text = stemmed if stemmed is not None else stem(text)
+            yield t

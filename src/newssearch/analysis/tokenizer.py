@@ -1,0 +1,141 @@
+"""A tokenizer for German news text, with exact character offsets.
+
+Words, numbers (``1,5``, ``21.30``, ``1.000.000``, ``11:30``), abbreviations
+(``z.B.``, ``Dr.``), URLs, domains and e-mail addresses each give one token.
+A hyphenated word (``US-Präsident``) gives the whole word and then its parts
+(``US``, ``Präsident``): the whole shares the first part's position and each
+further part takes the next position, so that both ``US-Präsident`` and the
+phrase ``Präsident Trump`` match.  Quotes („“ ‚‘ »«), dashes and other
+punctuation are not words.
+
+Every token carries ``kind`` (``word``, ``whole`` or ``hpart``) and
+``original``, the text exactly as it stands (``value[startchar:endchar]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+__all__ = ["NewsToken", "NewsTokenizer", "RawToken", "tokenize"]
+
+# Abbreviations that end in a dot; the dot belongs to the word, not to a sentence end.
+_ABBREVIATIONS = (
+    "Abb|Abs|Abt|Art|Aufl|Bd|Bhf|Bsp|bspw|bzgl|bzw|ca|Chr|Dipl|Dr|ebd|ehem|etc|evtl|"
+    "Fa|ff|Fr|geb|gem|gest|ggf|ggfs|Hbf|Hr|Hrsg|inkl|insb|Ing|Jh|Jhd|jun|Kap|lt|Mag|max|"
+    "Mio|Mrd|Mrz|Nr|Prof|rd|Red|sen|sog|St|Str|Tel|usw|vgl|Vors|zB|zzgl|zit|Jan|Feb|Apr|"
+    "Aug|Sep|Sept|Okt|Nov|Dez"
+)
+_WORD = r"[^\W_]+(?:['’][^\W_]+)*"
+_NUMBER = r"\d+(?:[.,:/]\d+)+"
+_UNIT = rf"(?:{_NUMBER}(?![^\W_])|{_WORD})"
+_PATTERN = re.compile(
+    rf"""
+    (?P<url>(?:https?://|www\.)[^\s<>"'„“”»«()\[\]{{}}]*[^\s<>"'„“”»«()\[\]{{}}.,;:!?])
+  | (?P<email>[^\W_][\w.+-]*@[^\W_][\w-]*(?:\.[\w-]+)+)
+  | (?P<domain>(?<![\w.])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:at|de|ch|com|org|net|eu|info|io)(?![\w.]*\w))
+  | (?P<abbr>(?<![^\W_])(?:[^\W\d_]{{1,2}}\.){{2,}}|(?<![^\W_])(?:{_ABBREVIATIONS})\.(?!\w))
+  | (?P<hyphen>{_UNIT}(?:-{_UNIT})+)
+  | (?P<unit>{_UNIT})
+    """,
+    re.VERBOSE,
+)
+_HYPHEN_PART = re.compile(_UNIT)
+
+
+class NewsToken(Token):
+    """Whoosh's token plus what newssearch's filters read: its kind and original text."""
+
+    kind: str
+    original: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawToken:
+    """A token before any filter: its text, where it stands, its position and kind."""
+
+    text: str
+    start: int
+    end: int
+    position: int
+    kind: str
+
+
+def tokenize(text: str) -> Iterator[RawToken]:
+    """Tokenize ``text`` without Whoosh (for tests and tools).
+
+    >>> [t.text for t in tokenize("US-Präsident Trump zahlt 1,5 Mrd.")]
+    ['US-Präsident', 'US', 'Präsident', 'Trump', 'zahlt', '1,5', 'Mrd']
+    """
+    for t in NewsTokenizer()(text, positions=True, chars=True):
+        yield RawToken(t.text, t.startchar, t.endchar, t.pos, getattr(t, "kind", "word"))
+
+
+class NewsTokenizer(Tokenizer):
+    """The Whoosh tokenizer for German news text (see the module doc)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = NewsToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
+        if not tokenize:
+            t.original = t.text = value
+            t.kind = "word"
+            t.pos = start_pos
+            t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        for match in _PATTERN.finditer(value):
+            kind = match.lastgroup
+            text = match.group()
+            start, end = match.span()
+            if kind == "hyphen":
+                parts = [
+                    p
+                    for p in _HYPHEN_PART.finditer(text)
+                    if len(p.group()) > 1 or p.group().isdigit()
+                ]
+                t.text = t.original = text
+                t.kind = "whole"
+                t.pos = pos
+                t.startchar, t.endchar = start_char + start, start_char + end
+                yield t
+                for i, part in enumerate(parts):
+                    t.text = t.original = part.group()
+                    t.kind = "hpart"
+                    t.pos = pos + i
+                    t.startchar = start_char + start + part.start()
+                    t.endchar = start_char + start + part.end()
+                    yield t
+                pos += max(len(parts), 1)
+                continue
+            t.original = text
+            t.text = text.replace(".", "") if kind == "abbr" else text
+            t.kind = "word"
+            t.pos = pos
+            t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+            pos += 1

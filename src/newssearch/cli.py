@@ -1,0 +1,400 @@
+"""The ``newssearch`` command: parses arguments, calls the library, formats output.
+
+Errors are one line on stderr and exit code 1 (2 for usage errors); no
+traceback is ever shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from newssearch import __version__
+from newssearch.analysis import analyze
+from newssearch.errors import NewsSearchError, QueryError
+from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
+from newssearch.indexer import (
+    DEFAULT_INDEX_DIR,
+    build_index,
+    index_exists,
+    open_index,
+)
+from newssearch.loaders import FORMATS, CsvOptions, read_articles
+from newssearch.sample import sample_articles
+from newssearch.search import Searcher, SearchResult
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit code 2."""
+
+    def error(self, message: str) -> Any:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv``; returns the exit code."""
+    args = _build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except NewsSearchError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        _err("newssearch: interrupted; the index is unchanged by the interrupted step")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        sys.stderr.close()
+        return EXIT_OK
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
+    except Exception as exc:  # last line of defence: one line, never a traceback
+        return _fail(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newssearch",
+        description="Search German news archives: index articles, search them, inspect the "
+        "German analysis.",
+    )
+    parser.add_argument("--version", action="version", version=f"newssearch {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+
+    p = sub.add_parser(
+        "index",
+        help="add articles to an index (created if missing)",
+        description="Add articles to an index; an article whose id is already "
+        "indexed is replaced. All records are checked before the index is "
+        "touched.",
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON Lines, CSV or 10kGNAD file")
+    _index_option(p)
+    p.add_argument("--format", choices=FORMATS, help="input format (default: from the file)")
+    p.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="skip bad records (each is reported) instead of stopping",
+    )
+    p.add_argument(
+        "--rebuild", action="store_true", help="replace the index with one built from SOURCE only"
+    )
+    p.add_argument("--csv-delimiter", default=",", metavar="CHAR", help="CSV delimiter")
+    p.add_argument(
+        "--csv-column",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read article FIELD from CSV column COLUMN (repeatable)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.set_defaults(run=_cmd_index)
+
+    p = sub.add_parser(
+        "search",
+        help="search an index",
+        description="Search an index. QUERY '-' reads one query per line from "
+        "standard input and prints one JSON object per line.",
+    )
+    p.add_argument("query", metavar="QUERY")
+    _index_option(p)
+    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help="hits to show")
+    p.add_argument("--offset", type=_non_negative, default=0, metavar="N", help="hits to skip")
+    p.add_argument("--section", action="append", default=[], help="only this section")
+    p.add_argument("--source", action="append", default=[], help="only this source")
+    p.add_argument("--author", action="append", default=[], help="only this author")
+    p.add_argument("--tag", action="append", default=[], help="only articles with this tag")
+    p.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="mark matches with terminal colours (default: when a terminal)",
+    )
+    p.set_defaults(run=_cmd_search)
+
+    p = sub.add_parser("analyze", help="show the tokens the German analyzer makes of TEXT")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_cmd_analyze)
+
+    p = sub.add_parser("stats", help="show facts about an index")
+    _index_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_cmd_stats)
+
+    p = sub.add_parser("delete", help="delete articles by id")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    _index_option(p)
+    p.set_defaults(run=_cmd_delete)
+    return parser
+
+
+def _index_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"index directory (default: {DEFAULT_INDEX_DIR}, built from the bundled "
+        "sample corpus on first search)",
+    )
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    columns = dict(_split_mapping(item) for item in args.csv_column)
+    options = CsvOptions(delimiter=args.csv_delimiter, columns=columns)
+    report = read_articles(
+        args.sources, format=args.format, csv_options=options, skip_bad=args.skip_bad
+    )
+    for problem in report.skipped:
+        _err(f"newssearch: skipped: {problem}")
+    path: Path = args.index or DEFAULT_INDEX_DIR
+    progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
+    if args.rebuild or not index_exists(path):
+        index, update = build_index(
+            path, report.articles, overwrite=args.rebuild, progress=progress
+        )
+    else:
+        index = open_index(path)
+        update = index.update(report.articles, progress=progress)
+    with index:
+        if progress is not None:
+            sys.stderr.write("\n")
+        print(
+            f"indexed {update.added + update.replaced} articles into {path} "
+            f"({update.added} new, {update.replaced} replaced, {len(report.skipped)} skipped) "
+            f"in {update.seconds:.1f} s; the index holds {update.documents} articles"
+        )
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    filters = {
+        name: values
+        for name, values in (
+            ("section", args.section),
+            ("source", args.source),
+            ("author", args.author),
+            ("tags", args.tag),
+        )
+        if values
+    }
+    with _open_for_search(args.index) as index, Searcher(index) as searcher:
+
+        def run(query: str) -> SearchResult:
+            return searcher.search(
+                query, limit=args.limit, offset=args.offset, filters=filters, sort=args.sort
+            )
+
+        if args.query == "-":
+            return _search_lines(run, sys.stdin)
+        result = run(args.query)
+        if args.json:
+            print(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+        else:
+            color = args.color == "always" or (
+                args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            )
+            _print_result(result, render_ansi if color else render_plain)
+    return EXIT_OK
+
+
+def _search_lines(run: Callable[[str], SearchResult], lines: TextIO) -> int:
+    """One JSON object per query line; a bad query gives an ``error`` object, not a stop."""
+    code = EXIT_OK
+    for line in lines:
+        query = line.strip()
+        if not query:
+            continue
+        try:
+            out = _result_json(run(query))
+        except QueryError as exc:
+            out, code = {"query": query, "error": str(exc)}, EXIT_ERROR
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return code
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    tokens = analyze(args.text)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "tokens": [
+                        {
+                            "text": t.text,
+                            "start": t.start,
+                            "end": t.end,
+                            "position": t.position,
+                            "kind": t.kind,
+                            "original": t.original,
+                        }
+                        for t in tokens
+                    ]
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    width = max((len(t.original) for t in tokens), default=0)
+    for t in tokens:
+        print(f"{t.position:>4}  {t.original:<{width}}  {t.text:<24} {t.start}-{t.end}  {t.kind}")
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    path = args.index or DEFAULT_INDEX_DIR
+    with open_index(path) as index:
+        stats = index.stats()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "path": stats.path,
+                    "documents": stats.documents,
+                    "deleted": stats.deleted,
+                    "segments": stats.segments,
+                    "terms": stats.terms,
+                    "size_bytes": stats.size_bytes,
+                    "schema_version": stats.schema_version,
+                    "settings": stats.settings.to_json(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print(f"index        {stats.path}")
+    print(f"documents    {stats.documents} ({stats.deleted} deleted, {stats.segments} segments)")
+    print(f"size on disk {stats.size_bytes / 1e6:.1f} MB")
+    print("terms        " + ", ".join(f"{k} {v}" for k, v in sorted(stats.terms.items())))
+    settings = stats.settings.to_json()
+    print("analyzer     " + ", ".join(f"{k}={v}" for k, v in settings["analyzer"].items()))
+    print("boosts       " + ", ".join(f"{k}={v}" for k, v in settings["boosts"].items()))
+    return EXIT_OK
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    with open_index(args.index or DEFAULT_INDEX_DIR) as index:
+        deleted = index.delete(args.ids)
+    print(f"deleted {deleted} of {len(args.ids)} articles")
+    return EXIT_OK
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _open_for_search(path: Path | None) -> Any:
+    """The index at ``path``; without ``--index``, the default one, built on first use."""
+    if path is None:
+        path = DEFAULT_INDEX_DIR
+        if not index_exists(path):
+            _err(f"newssearch: building the sample index at {path} (first use) …")
+            index, _ = build_index(path, sample_articles())
+            return index
+    return open_index(path)
+
+
+def _result_json(result: SearchResult) -> dict[str, Any]:
+    hits = []
+    for hit in result.hits:
+        hl = hit.highlights
+        hits.append(
+            {
+                "id": hit.id,
+                "rank": hit.rank,
+                "score": round(hit.score, 6),
+                "title": hit.title,
+                "highlights": {
+                    "title": render_html(hl.title) if hl and hl.title else None,
+                    "body": [render_html(f) for f in hl.body] if hl else [],
+                },
+            }
+        )
+    return {
+        "query": result.query,
+        "total": result.total,
+        "took_ms": round(result.took_ms, 3),
+        "hits": hits,
+    }
+
+
+def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> None:
+    shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
+    print(f"{result.total} hits for {result.query!r} (showing {shown}, {result.took_ms:.1f} ms)")
+    for hit in result.hits:
+        hl = hit.highlights
+        title = render(hl.title) if hl and hl.title else hit.title
+        print()
+        print(f"{hit.rank:>3}. {_one_line(title, 200)}")
+        facts = [
+            str(hit.fields.get(k))
+            for k in ("section", "source", "author", "published")
+            if hit.fields.get(k)
+        ]
+        print(f"     {' · '.join([*facts, hit.id])}   score {hit.score:.2f}")
+        for fragment in hl.body if hl else ():
+            print(f"     {_one_line(render(fragment), 400)}")
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles")
+        stream.flush()
+
+    return show
+
+
+def _split_mapping(item: str) -> tuple[str, str]:
+    field, sep, column = item.partition("=")
+    if not sep or not field or not column:
+        raise NewsSearchError(f"--csv-column wants FIELD=COLUMN, not {item!r}")
+    return field.strip(), column.strip()
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _fail(message: str) -> int:
+    _err(f"newssearch: error: {message}")
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

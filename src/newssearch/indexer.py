@@ -1,0 +1,339 @@
+"""Create, open and update a newssearch index on disk.
+
+An index is a Whoosh index plus ``newssearch.json`` with the settings it was
+built with.  A new index is built in a temporary sibling directory and renamed
+into place, and an update is one Whoosh commit, so an interrupted or failed
+import never leaves a half-written index behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index as WhooshIndex
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from newssearch.article import TEXT_FIELDS, Article
+from newssearch.errors import (
+    IndexExistsError,
+    IndexNotFoundError,
+    IndexStateError,
+    NewsSearchError,
+)
+from newssearch.schema import SCHEMA_VERSION, IndexSettings, build_schema, exact_field
+
+__all__ = [
+    "DEFAULT_INDEX_DIR",
+    "META_FILE",
+    "IndexStats",
+    "NewsIndex",
+    "UpdateReport",
+    "build_index",
+    "create_index",
+    "index_exists",
+    "open_index",
+]
+
+#: Where the CLI keeps its index unless told otherwise (``index/`` holds built indexes).
+DEFAULT_INDEX_DIR = Path("index") / "default"
+META_FILE = "newssearch.json"
+_INDEX_NAME = "newssearch"
+
+#: ``progress(done, total)`` is called after each batch of an update.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an update did: new articles, replaced articles, and the time it took."""
+
+    added: int
+    replaced: int
+    documents: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """Facts about an index, for ``newssearch stats``."""
+
+    path: str
+    documents: int
+    deleted: int
+    segments: int
+    terms: dict[str, int]
+    size_bytes: int
+    settings: IndexSettings
+    schema_version: int
+
+
+def index_exists(path: str | Path) -> bool:
+    """Whether ``path`` holds a newssearch index."""
+    path = Path(path)
+    return (path / META_FILE).is_file() and whoosh_index.exists_in(str(path), _INDEX_NAME)
+
+
+def create_index(
+    path: str | Path, *, settings: IndexSettings | None = None, overwrite: bool = False
+) -> NewsIndex:
+    """Create an empty index at ``path`` (an existing one only with ``overwrite``)."""
+    path = Path(path)
+    if index_exists(path) and not overwrite:
+        raise IndexExistsError(f"an index already exists at {path}")
+    with _staging(path) as tmp:
+        _init_index(tmp, settings or IndexSettings())
+        _swap_in(tmp, path)
+    return open_index(path)
+
+
+def build_index(
+    path: str | Path,
+    articles: Iterable[Article],
+    *,
+    settings: IndexSettings | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = 1000,
+) -> tuple[NewsIndex, UpdateReport]:
+    """Build a new index of ``articles`` at ``path``, all or nothing.
+
+    The index is written to a temporary directory beside ``path`` and renamed
+    into place when complete; on any error nothing at ``path`` changes.
+    """
+    path = Path(path)
+    if index_exists(path) and not overwrite:
+        raise IndexExistsError(f"an index already exists at {path}")
+    with _staging(path) as tmp:
+        _init_index(tmp, settings or IndexSettings())
+        with open_index(tmp) as staged:
+            report = staged.update(articles, progress=progress, batch_size=batch_size)
+        _swap_in(tmp, path)
+    return open_index(path), report
+
+
+def open_index(path: str | Path) -> NewsIndex:
+    """Open the index at ``path``; :class:`IndexNotFoundError` says how to build one."""
+    path = Path(path)
+    if not path.exists() or not whoosh_index.exists_in(str(path), _INDEX_NAME):
+        if path.exists() and whoosh_index.exists_in(str(path)):
+            raise IndexStateError(f"{path} holds a Whoosh index that newssearch did not build")
+        raise IndexNotFoundError(
+            f"no index at {path}; build one with: newssearch index ARTICLES.jsonl --index {path}"
+        )
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        version = meta["schema_version"]
+        settings = IndexSettings.from_json(meta["settings"])
+    except FileNotFoundError:
+        raise IndexStateError(f"{path} has no {META_FILE}: not a newssearch index") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexStateError(f"{path / META_FILE} is damaged: {exc}") from None
+    if version != SCHEMA_VERSION:
+        raise IndexStateError(
+            f"the index at {path} has schema version {version}, this newssearch reads "
+            f"{SCHEMA_VERSION}; rebuild it with newssearch index --rebuild"
+        )
+    try:
+        ix = whoosh_index.open_dir(str(path), indexname=_INDEX_NAME)
+    except Exception as exc:  # Whoosh raises many kinds for a damaged index
+        raise IndexStateError(f"cannot open the index at {path}: {exc}") from exc
+    return NewsIndex(path, ix, settings)
+
+
+class NewsIndex:
+    """An open index.  Use :func:`open_index`, :func:`create_index` or :func:`build_index`.
+
+    >>> with open_index("index") as ix:          # doctest: +SKIP
+    ...     ix.update(articles)
+    """
+
+    def __init__(self, path: Path, ix: WhooshIndex, settings: IndexSettings) -> None:
+        self.path = path
+        self.settings = settings
+        self._ix = ix
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._ix.close()
+
+    @property
+    def whoosh(self) -> WhooshIndex:
+        """The underlying Whoosh index (for the search module and benchmarks)."""
+        return self._ix
+
+    def searcher(self) -> Searcher:
+        return self._ix.searcher()
+
+    def doc_count(self) -> int:
+        return int(self._ix.doc_count())
+
+    def update(
+        self,
+        articles: Iterable[Article],
+        *,
+        progress: Progress | None = None,
+        batch_size: int = 1000,
+        limitmb: int = 256,
+    ) -> UpdateReport:
+        """Add ``articles``, replacing any with the same id, in one commit.
+
+        Re-importing an article never duplicates it.  On any error the
+        uncommitted changes are discarded and the index stays as it was.
+        """
+        started = time.perf_counter()
+        batch = list(articles)
+        with self._ix.reader() as reader:
+            was_empty = reader.doc_count_all() == 0
+            existing = set() if was_empty else {_text(term) for term in reader.lexicon("id")}
+        writer = self._writer(limitmb=limitmb)
+        replaced = 0
+        try:
+            for done, article in enumerate(batch, start=1):
+                doc = document_fields(article)
+                if article.id in existing:
+                    replaced += 1
+                    writer.update_document(**doc)
+                else:
+                    writer.add_document(**doc)
+                if progress is not None and (done % batch_size == 0 or done == len(batch)):
+                    progress(done, len(batch))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return UpdateReport(
+            added=len(batch) - replaced,
+            replaced=replaced,
+            documents=self.doc_count(),
+            seconds=time.perf_counter() - started,
+        )
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete the articles with these ids; returns how many were deleted."""
+        writer = self._writer()
+        try:
+            count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return count
+
+    def stats(self) -> IndexStats:
+        """Documents, distinct terms per field, size on disk and settings."""
+        with self._ix.reader() as reader:
+            terms = {
+                name: sum(1 for _ in reader.lexicon(name)) for name in reader.indexed_field_names()
+            }
+            documents = int(reader.doc_count())
+            deleted = int(reader.doc_count_all()) - documents
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return IndexStats(
+            path=str(self.path),
+            documents=documents,
+            deleted=deleted,
+            segments=len(self._ix._segments()),  # type: ignore[attr-defined]
+            terms=terms,
+            size_bytes=size,
+            settings=self.settings,
+            schema_version=SCHEMA_VERSION,
+        )
+
+    def _writer(self, **kwargs: Any) -> Any:
+        try:
+            return self._ix.writer(**kwargs)
+        except LockError:
+            raise IndexStateError(
+                f"the index at {self.path} is locked by another writer; try again when it is done"
+            ) from None
+
+
+def document_fields(article: Article) -> dict[str, Any]:
+    """The Whoosh document for ``article``: indexed values and what is stored."""
+    doc: dict[str, Any] = {"id": article.id}
+    for name in TEXT_FIELDS:
+        text = getattr(article, name)
+        if text:
+            doc[name] = text
+            doc[exact_field(name)] = text
+    if article.published is not None:
+        doc["published"] = article.published.astimezone(UTC).replace(tzinfo=None)
+        doc["_stored_published"] = article.published.isoformat()
+    for name in ("section", "source", "author", "url"):
+        value = getattr(article, name)
+        if value:
+            doc[name] = value
+    if article.tags:
+        doc["tags"] = ",".join(article.tags)
+        doc["_stored_tags"] = list(article.tags)
+    return doc
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def _init_index(path: Path, settings: IndexSettings) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    whoosh_index.create_in(str(path), build_schema(settings), indexname=_INDEX_NAME).close()
+    meta = {"schema_version": SCHEMA_VERSION, "settings": settings.to_json()}
+    (path / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def _staging(path: Path) -> Iterator[Path]:
+    """A temporary directory beside ``path``, removed unless it was renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    try:
+        yield tmp
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Replace ``path`` with ``tmp``; the old contents are removed only after the swap."""
+    if not path.exists():
+        os.replace(tmp, path)
+        return
+    if path.is_dir() and not any(path.iterdir()):
+        path.rmdir()
+        os.replace(tmp, path)
+        return
+    if not path.is_dir():
+        raise NewsSearchError(f"{path} exists and is not a directory")
+    if not index_exists(path):
+        keep = sorted(p.name for p in path.iterdir())[:3]
+        raise IndexExistsError(
+            f"{path} is not empty and holds no newssearch index ({', '.join(keep)} …); "
+            "choose another directory"
+        )
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    os.replace(path, old)
+    os.replace(tmp, path)
+    with suppress(OSError):
+        shutil.rmtree(old)
