@@ -36,14 +36,44 @@ from quality_collections import COLLECTIONS, provenance
 #: How many hits each query asks for (Recall@100 needs 100).
 DEPTH = 100
 
+#: Ranking as Whoosh's multi-field parser does it: Whoosh's IDF, fields added
+#: up, no exact-form or proximity clauses, question words kept.
+_PLAIN_RANKING: Mapping[str, Any] = {
+    "idf": "whoosh",
+    "fields": "sum",
+    "exact_weight": 0.0,
+    "proximity_weight": 0.0,
+    "drop_question_words": False,
+}
+
 #: newssearch ablations: engine name → IndexSettings.to_json()-shaped overrides.
 NEWSSEARCH_VARIANTS: Mapping[str, Mapping[str, Any]] = {
     "newssearch": {},
-    "newssearch-no-stemming": {"analyzer": {"stemming": False}},
-    "newssearch-no-normalize": {"analyzer": {"normalize": False}},
-    "newssearch-no-decompound": {"analyzer": {"decompound": False}},
-    "newssearch-no-stopwords": {"analyzer": {"stopwords": False}},
-    "newssearch-flat-boosts": {"boosts": {"title": 1.0, "lead": 1.0, "body": 1.0}},
+    # What each step buys, one added at a time: from bare tokens with Whoosh's
+    # own scoring up to the defaults.
+    "ns-1-tokens-only": {
+        "analyzer": {"stemming": False, "normalize": False, "decompound": False},
+        "ranking": _PLAIN_RANKING,
+    },
+    "ns-2-stemming": {
+        "analyzer": {"normalize": False, "decompound": False},
+        "ranking": _PLAIN_RANKING,
+    },
+    "ns-3-normalize": {"analyzer": {"decompound": False}, "ranking": _PLAIN_RANKING},
+    "ns-4-decompound": {"ranking": _PLAIN_RANKING},
+    "ns-5-robertson-idf": {"ranking": {**_PLAIN_RANKING, "idf": "robertson"}},
+    "ns-6-best-field": {"ranking": {**_PLAIN_RANKING, "idf": "robertson", "fields": "max"}},
+    "ns-7-exact": {
+        "ranking": {**_PLAIN_RANKING, "idf": "robertson", "fields": "max", "exact_weight": 1.0}
+    },
+    "ns-8-proximity": {"ranking": {"drop_question_words": False}},
+    # One switch off from the defaults.
+    "ns-no-decompound": {"analyzer": {"decompound": False}},
+    "ns-no-stopwords": {"analyzer": {"stopwords": False}},
+    "ns-flat-boosts": {"boosts": {"title": 1.0, "lead": 1.0, "body": 1.0}},
+    "ns-fields-sum": {"ranking": {"fields": "sum"}},
+    "ns-k1-0.9-b-0.5": {"ranking": {"k1": 0.9, "b": 0.5}},
+    "ns-k1-1.6-b-0.9": {"ranking": {"k1": 1.6, "b": 0.9}},
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from newssearch import __version__
 from newssearch.analysis import analyze
 from newssearch.errors import NewsSearchError, QueryError
+from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, write_trec_run
 from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
 from newssearch.indexer import (
     DEFAULT_INDEX_DIR,
@@ -140,6 +141,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="+", metavar="ID")
     _index_option(p)
     p.set_defaults(run=_cmd_delete)
+
+    p = sub.add_parser(
+        "eval",
+        help="measure ranking quality on a test collection",
+        description="Index DOCS (JSON Lines articles) in a temporary index, search every "
+        'query of QUERIES ({"id", "text"} per line) and score the ranking against QRELS '
+        "(query_id, doc_id, grade per line): MRR@10, nDCG@10, Recall@1/10/100.",
+    )
+    p.add_argument("docs", metavar="DOCS", type=Path)
+    p.add_argument("queries", metavar="QUERIES", type=Path)
+    p.add_argument("qrels", metavar="QRELS", type=Path)
+    p.add_argument(
+        "--run", dest="run_file", type=Path, metavar="FILE", help="also write a TREC run file"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_cmd_eval)
     return parser
 
 
@@ -306,6 +323,25 @@ def _cmd_delete(args: argparse.Namespace) -> int:
     with open_index(args.index or DEFAULT_INDEX_DIR) as index:
         deleted = index.delete(args.ids)
     print(f"deleted {deleted} of {len(args.ids)} articles")
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    collection = load_collection(args.docs, args.queries, args.qrels)
+    run = run_newssearch(collection)
+    metrics = evaluate_run(run, collection.qrels)
+    if args.run_file is not None:
+        write_trec_run(run, args.run_file)
+    if args.json:
+        print(json.dumps({"collection": collection.name, **metrics.as_dict()}, indent=2))
+        return EXIT_OK
+    print(
+        f"{collection.name}: {len(collection.documents)} documents, "
+        f"{metrics.queries} judged queries"
+    )
+    for name, value in metrics.as_dict().items():
+        if name != "queries":
+            print(f"{name:8} {value:.4f}")
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ facets; ``published`` is sortable.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from whoosh import fields
 from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilter
@@ -24,6 +24,7 @@ __all__ = [
     "TEXT_FIELDS",
     "FieldBoosts",
     "IndexSettings",
+    "Ranking",
     "build_schema",
     "exact_field",
 ]
@@ -53,20 +54,74 @@ class FieldBoosts:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """How free-text queries are scored (query time: change it without reindexing).
+
+    Every query word matches its stemmed form in title, lead and body, scored
+    by BM25 per field (``k1``, ``b``) times the field's boost; ``fields="max"``
+    takes the best field for each word (as Elasticsearch's ``multi_match``
+    does), ``"sum"`` adds the fields up (as Whoosh's multi-field parser does).
+    ``idf="robertson"`` is Lucene's IDF, which lets words found in nearly every
+    article count for nearly nothing; ``"whoosh"`` is Whoosh's.  On top:
+
+    - ``part_weight``: a compound in the query also matches its parts, all of
+      them, at this weight (Sicherheitsgarantien → sicherheit AND garantie);
+    - ``exact_weight``: the word as typed (normalised, unstemmed) adds this
+      share of its score, so an exact match outranks a merely stem-equal one;
+    - ``proximity_weight``: each pair of neighbouring query words found within
+      ``proximity_slop`` words of each other adds this share;
+    - ``drop_question_words``: in free text, question words (wer, wann,
+      wie viele …) say what kind of answer is wanted, not what it is about.
+
+    The defaults are the best settings found on the relevance benchmark
+    (``benchmarks/quality.py``); see the README's "Ranking quality".
+    """
+
+    k1: float = 1.2
+    b: float = 0.75
+    idf: Literal["robertson", "whoosh"] = "robertson"
+    fields: Literal["max", "sum"] = "max"
+    part_weight: float = 0.5
+    exact_weight: float = 1.0
+    proximity_weight: float = 0.2
+    proximity_slop: int = 2
+    drop_question_words: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("k1", "part_weight", "exact_weight", "proximity_weight"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
+        if not 0 <= self.b <= 1:
+            raise ValueError(f"b must be between 0 and 1, not {self.b!r}")
+        if self.proximity_slop < 1:
+            raise ValueError(f"proximity_slop must be >= 1, not {self.proximity_slop!r}")
+        if self.idf not in ("robertson", "whoosh"):
+            raise ValueError(f"idf must be 'robertson' or 'whoosh', not {self.idf!r}")
+        if self.fields not in ("max", "sum"):
+            raise ValueError(f"fields must be 'max' or 'sum', not {self.fields!r}")
+
+
+@dataclass(frozen=True)
 class IndexSettings:
     """What an index is built with; stored with the index and read back on open."""
 
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
     boosts: FieldBoosts = field(default_factory=FieldBoosts)
+    ranking: Ranking = field(default_factory=Ranking)
 
     def to_json(self) -> dict[str, Any]:
-        return {"analyzer": asdict(self.analyzer), "boosts": asdict(self.boosts)}
+        return {
+            "analyzer": asdict(self.analyzer),
+            "boosts": asdict(self.boosts),
+            "ranking": asdict(self.ranking),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IndexSettings:
         return cls(
             analyzer=AnalyzerConfig(**data.get("analyzer", {})),
             boosts=FieldBoosts(**data.get("boosts", {})),
+            ranking=Ranking(**data.get("ranking", {})),
         )
 
 

@@ -11,6 +11,7 @@ be searched at all raises :class:`~newssearch.errors.QueryError`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,7 +38,8 @@ from newssearch.article import TEXT_FIELDS
 from newssearch.errors import QueryError
 from newssearch.highlight import Fragment, Highlighter
 from newssearch.indexer import NewsIndex
-from newssearch.schema import FACET_FIELDS, FieldBoosts, exact_field
+from newssearch.ranking import BestField, BestFieldGroup, NewsBM25
+from newssearch.schema import FACET_FIELDS, FieldBoosts, Ranking, exact_field
 from newssearch.sentences import SentenceSplitter
 
 __all__ = [
@@ -105,11 +107,24 @@ class Searcher:
     ...     s.search("Sicherheitsgarantien Ukraine").hits[0].title
     """
 
-    def __init__(self, index: NewsIndex, *, boosts: FieldBoosts | None = None) -> None:
+    def __init__(
+        self,
+        index: NewsIndex,
+        *,
+        boosts: FieldBoosts | None = None,
+        ranking: Ranking | None = None,
+    ) -> None:
         self._index = index
         self._boosts = boosts or index.settings.boosts
+        self._ranking = ranking or index.settings.ranking
         self._analyzer = german_analyzer(index.settings.analyzer)
-        self._searcher = index.whoosh.searcher(weighting=scoring.BM25F())
+        schema = index.whoosh.schema  # type: ignore[attr-defined]
+        self._exact_analyzer = schema[exact_field(TEXT_FIELDS[0])].analyzer
+        self._searcher = index.whoosh.searcher(
+            weighting=(NewsBM25 if self._ranking.idf == "robertson" else scoring.BM25F)(
+                B=self._ranking.b, K1=self._ranking.k1
+            )
+        )
         self._highlighter = Highlighter(analyzer=self._analyzer, splitter=SentenceSplitter())
         self._parser = self._make_parser()
 
@@ -133,12 +148,61 @@ class Searcher:
             raise QueryError(f"a query must be a string, not {type(text).__name__}")
         if not text.strip():
             raise QueryError("the query is empty")
+        plain = _is_plain(text)
+        if plain and self._ranking.drop_question_words:
+            text = _drop_question_words(text)
         try:
             parsed: wq.Query = self._parser.parse(_balance(text))
         except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
         rewritten: wq.Query = parsed.accept(lambda q: self._rewrite(q, text)).normalize()
+        if plain and rewritten is not wq.NullQuery:
+            extras = self._ranking_extras(text)
+            if extras:
+                return wq.AndMaybe(rewritten, wq.Or(extras))
         return rewritten
+
+    def _ranking_extras(self, text: str) -> list[wq.Query]:
+        """Optional clauses that reorder the matches of a free-text query:
+        exact word forms and neighbouring query words close together."""
+        ranking = self._ranking
+        fields = [(name, w) for name, w in self._boosts.as_dict().items() if w > 0]
+        extras: list[wq.Query] = []
+        if ranking.exact_weight > 0:
+            exact = dict.fromkeys(t.text for t in self._exact_analyzer(text, mode="query"))
+            for word in exact:
+                terms = [
+                    wq.Term(exact_field(name), word, boost=weight * ranking.exact_weight)
+                    for name, weight in fields
+                ]
+                extras.append(self._across_fields(terms))
+        if ranking.proximity_weight > 0:
+            words = [
+                t.text
+                for t in self._analyzer(text, mode="query")
+                if getattr(t, "kind", "word") in _PHRASE_KINDS
+            ]
+            pairs = dict.fromkeys((a, b) for a, b in itertools.pairwise(words) if a != b)
+            for pair in pairs:
+                phrases = [
+                    wq.Phrase(
+                        name,
+                        list(pair),
+                        slop=ranking.proximity_slop,
+                        boost=weight * ranking.proximity_weight,
+                    )
+                    for name, weight in fields
+                ]
+                extras.append(self._across_fields(phrases))
+        return extras
+
+    def _across_fields(self, queries: Sequence[wq.Query]) -> wq.Query:
+        """One word's queries over the fields: the best field, or all of them added up."""
+        if len(queries) == 1:
+            return queries[0]
+        if self._ranking.fields == "sum":
+            return wq.Or(list(queries))
+        return BestField(list(queries))
 
     def search(
         self,
@@ -279,9 +343,16 @@ class Searcher:
         parser = _NewsParser(
             None,
             self._index.whoosh.schema,  # type: ignore[attr-defined]
-            group=OrGroup.factory(0.9),
+            group=OrGroup,
         )
-        parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=self._boosts.as_dict()))
+        parser.part_weight = self._ranking.part_weight
+        parser.add_plugin(
+            MultifieldPlugin(
+                list(TEXT_FIELDS),
+                fieldboosts=self._boosts.as_dict(),
+                group=BestFieldGroup if self._ranking.fields == "max" else OrGroup,
+            )
+        )
         # Only ``term*``: a "?" ends German questions far more often than it
         # stands for one letter.
         parser.remove_plugin_class(WildcardPlugin)
@@ -428,6 +499,29 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
     """
     with Searcher(index) as searcher:
         return searcher.search(query, **options)
+
+
+#: Query syntax beyond plain words: quotes, brackets, field:, prefix*, +/-, operators.
+_SYNTAX = re.compile(r'["()*:]|(?<!\S)[+-]\S|\b(?:AND|OR|NOT|UND|ODER|NICHT|ANDNOT|ANDMAYBE)\b')
+
+#: Question words of German questions; "viele"/"viel" as in "wie viele".
+_QUESTION_WORDS = frozenset(
+    "wer wen wem wessen was wann wo wohin woher warum weshalb wieso weswegen wie "
+    "wieviel wieviele welche welcher welches welchen welchem womit wodurch wofür "
+    "wogegen worauf woraus worin worüber worum wozu viele vielen".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+def _is_plain(text: str) -> bool:
+    """Whether ``text`` is free text, with no query syntax in it."""
+    return _SYNTAX.search(text) is None
+
+
+def _drop_question_words(text: str) -> str:
+    """``text`` without its question words, unless nothing else would be left."""
+    kept = _WORD.sub(lambda m: "" if m.group().lower() in _QUESTION_WORDS else m.group(), text)
+    return kept if _WORD.search(kept) else text
 
 
 def _balance(text: str) -> str:

@@ -1,0 +1,109 @@
+"""How matches are scored: BM25 per field with a Robertson–Spärck Jones IDF.
+
+Whoosh's own BM25F uses ``log(N / (df + 1)) + 1`` as IDF, which keeps giving
+words that occur in nearly every article (``sagte``, ``jahr``) a weight of
+about 1: in a long query (a whole teaser sentence, a question) they add up
+and drown the rare, telling words.  :class:`NewsBM25` uses the IDF of
+Lucene's and Elasticsearch's BM25, ``log(1 + (N - df + 0.5) / (df + 0.5))``,
+which goes to zero for such words.
+"""
+
+from __future__ import annotations
+
+from math import log
+from typing import Any
+
+from whoosh import matching, query, scoring
+from whoosh.qparser import DisMaxGroup
+
+__all__ = ["BestField", "BestFieldGroup", "BestFieldMatcher", "NewsBM25"]
+
+
+class NewsBM25(scoring.BM25F):
+    """Whoosh's per-field BM25 with the Robertson–Spärck Jones IDF (as in Lucene)."""
+
+    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        n = parent.doc_count_all()
+        return log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+class BestFieldMatcher(matching.DisjunctionMaxMatcher):
+    """Whoosh's dis-max matcher with two bugs fixed.
+
+    Whoosh 3.54's ``DisjunctionMaxMatcher.score()`` returns the larger of its
+    two sub-matchers' scores even when they sit on *different* documents (so a
+    document can get another document's score), and its ``replace()`` drops
+    both sides when one of them runs out.  Here only the sub-matchers on the
+    current document count, and the weaker one adds ``tiebreak`` times its
+    score (Lucene's ``tie_breaker``).
+    """
+
+    def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
+        super().__init__(a, b, tiebreak=tiebreak)
+
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        a_id, b_id = a.id(), b.id()
+        if a_id < b_id:
+            return float(a.score())
+        if b_id < a_id:
+            return float(b.score())
+        a_score, b_score = a.score(), b.score()
+        return float(max(a_score, b_score) + self.tiebreak * min(a_score, b_score))
+
+    def replace(self, minquality: float = 0) -> Any:
+        # With a tie-breaker the weaker side adds to the score, so a side below
+        # minquality may still matter: only prune on quality without one.
+        floor = minquality if self.tiebreak == 0 else 0
+        a = self.a.replace(floor) if self.a.is_active() else self.a
+        b = self.b.replace(floor) if self.b.is_active() else self.b
+        a_active, b_active = a.is_active(), b.is_active()
+        if not (a_active or b_active):
+            return matching.NullMatcher()
+        if not a_active:
+            return b
+        if not b_active:
+            return a
+        if a is not self.a or b is not self.b:
+            return self.__class__(a, b, tiebreak=self.tiebreak)
+        return self
+
+    def max_quality(self) -> float:
+        top = max(self.a.max_quality(), self.b.max_quality())
+        return float(top * (1.0 + self.tiebreak))
+
+    def block_quality(self) -> float:
+        top = max(self.a.block_quality(), self.b.block_quality())
+        return float(top * (1.0 + self.tiebreak))
+
+
+class BestField(query.DisjunctionMax):
+    """A document's best-scoring sub-query counts (dis-max), scored correctly.
+
+    Used to score one query word over the text fields: the field where it
+    matches best decides, so a word repeated in title, lead and body does not
+    count three times (Elasticsearch's ``best_fields``).
+    """
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs,
+            BestFieldMatcher,
+            searcher,
+            context,
+            lambda q: q.estimate_size(reader),
+            tiebreak=self.tiebreak,
+        )
+
+
+class BestFieldGroup(DisMaxGroup):
+    """Query-parser group that builds :class:`BestField` queries."""
+
+    qclass = BestField
