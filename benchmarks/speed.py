@@ -95,7 +95,7 @@ class NewsSearch:
 
         index, report = build_index(path, docs)
         index.close()
-        return report.added + report.updated
+        return report.documents
 
     def open(self, path: Path) -> None:
         from newssearch.indexer import open_index
@@ -327,21 +327,32 @@ class Latency:
 
 
 def _build_child(name: str, path: str, docs: list[Article], out: Any) -> None:
-    started = time.perf_counter()
-    count = ENGINES[name]().build(Path(path), docs)
-    seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.send((seconds, count, peak_kb / 1024))
+    try:
+        started = time.perf_counter()
+        count = ENGINES[name]().build(Path(path), docs)
+        seconds = time.perf_counter() - started
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out.send(("ok", seconds, count, peak_kb / 1024))
+    except BaseException as exc:  # report to the parent instead of hanging it
+        out.send(("error", f"{type(exc).__name__}: {exc}", 0, 0.0))
+        raise
 
 
 def measure_indexing(name: str, path: Path, docs: list[Article]) -> IndexTiming:
-    """Build in a child process so that its peak memory is its own."""
+    """Build in a forked child so that its peak memory is its own (the parent's
+    corpus pages it touches count too)."""
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe()
     proc = ctx.Process(target=_build_child, args=(name, str(path), docs, child))
     proc.start()
-    seconds, count, peak_mb = parent.recv()
+    child.close()
+    try:
+        status, seconds, count, peak_mb = parent.recv()
+    except EOFError:
+        status, seconds, count, peak_mb = "error", "the build process died", 0, 0.0
     proc.join()
+    if status != "ok":
+        raise RuntimeError(f"{name}: indexing failed: {seconds}")
     if proc.exitcode != 0 or count != len(docs):
         raise RuntimeError(f"{name} indexed {count} of {len(docs)} articles")
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())

@@ -139,7 +139,7 @@ def open_index(path: str | Path) -> NewsIndex:
         settings = IndexSettings.from_json(meta["settings"])
     except FileNotFoundError:
         raise IndexStateError(f"{path} has no {META_FILE}: not a newssearch index") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexStateError(f"{path / META_FILE} is damaged: {exc}") from None
     if version != SCHEMA_VERSION:
         raise IndexStateError(
@@ -204,10 +204,10 @@ class NewsIndex:
         uncommitted changes are discarded and the index stays as it was.
         """
         started = time.perf_counter()
-        batch = list(articles)
+        # An id given twice in one call is one article: the later record wins.
+        batch = list({article.id: article for article in articles}.values())
         with self._ix.reader() as reader:
-            was_empty = reader.doc_count_all() == 0
-            existing = set() if was_empty else {_text(term) for term in reader.lexicon("id")}
+            existing = {article.id for article in batch if _is_live(reader, article.id)}
         writer = self._writer(limitmb=limitmb)
         replaced = 0
         try:
@@ -280,8 +280,8 @@ def document_fields(article: Article) -> dict[str, Any]:
             doc[name] = text
             doc[exact_field(name)] = text
     if article.published is not None:
+        # Whoosh keeps naive datetimes: stored and sorted as UTC (read back aware).
         doc["published"] = article.published.astimezone(UTC).replace(tzinfo=None)
-        doc["_stored_published"] = article.published.isoformat()
     for name in ("section", "source", "author", "url"):
         value = getattr(article, name)
         if value:
@@ -292,8 +292,11 @@ def document_fields(article: Article) -> dict[str, Any]:
     return doc
 
 
-def _text(term: Any) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+def _is_live(reader: Any, doc_id: str) -> bool:
+    """Whether a document with ``doc_id`` is in the index and not deleted."""
+    if ("id", doc_id) not in reader:
+        return False
+    return any(not reader.is_deleted(n) for n in reader.postings("id", doc_id).all_ids())
 
 
 def _init_index(path: Path, settings: IndexSettings) -> None:

@@ -60,7 +60,7 @@ _GNAD_CATEGORIES = (
     "Wissenschaft",
     "Kultur",
 )
-_GNAD_LINE = re.compile(r"^(?:%s);'" % "|".join(_GNAD_CATEGORIES))
+_GNAD_LINE = re.compile(r"^(?:%s);" % "|".join(_GNAD_CATEGORIES))
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,8 @@ def detect_format(path: Path) -> Format:
     """The format of ``path`` from its name, or its first line for ``.csv``.
 
     ``.jsonl``/``.ndjson``/``.json`` are JSON Lines; a ``.csv``/``.tsv``
-    whose first line looks like ``Kategorie;'text`` is 10kGNAD, else CSV.
+    whose first line starts with a 10kGNAD category and ``;`` is 10kGNAD,
+    else CSV (tab-separated for ``.tsv``).
     """
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -175,11 +176,15 @@ def iter_records(
     if format == "jsonl":
         records: Iterator[tuple[int, Article | InputError]] = _iter_jsonl(path)
     elif format == "csv":
-        records = _iter_csv(path, csv_options or CsvOptions())
+        if csv_options is None:
+            csv_options = CsvOptions(delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        records = _iter_csv(path, csv_options)
     elif format == "10kgnad":
         records = _iter_10kgnad(path, splitter or SentenceSplitter())
     else:
-        raise InputError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
+        raise InputError(
+            f"unknown format {format!r} (known: {', '.join(FORMATS)})", source=str(path)
+        )
     try:
         yield from records
     except FileNotFoundError as exc:
@@ -307,12 +312,23 @@ def _csv_rows(path: Path, *, delimiter: str, quotechar: str) -> Iterator[tuple[i
             except csv.Error as exc:
                 raise InputError(f"malformed CSV: {exc}", source=str(path), line=start) from exc
             except UnicodeDecodeError as exc:
+                # The decoder reads ahead in blocks: find the line in the bytes.
                 raise InputError(
-                    "not valid UTF-8", source=str(path), line=reader.line_num + 1
+                    "not valid UTF-8", source=str(path), line=_first_bad_utf8_line(path)
                 ) from exc
             if any(cell.strip() for cell in row):
                 yield start, row
             start = reader.line_num + 1
+
+
+def _first_bad_utf8_line(path: Path) -> int | None:
+    """The line of the first byte in ``path`` that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return None
 
 
 def _iter_csv(path: Path, options: CsvOptions) -> Iterator[tuple[int, Article | InputError]]:

@@ -16,12 +16,12 @@ import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Literal
 
 from whoosh import query as wq
-from whoosh import scoring
+from whoosh import scoring, sorting
 from whoosh.qparser import (
     FieldAliasPlugin,
     MultifieldPlugin,
@@ -245,7 +245,10 @@ class Searcher:
                 f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})"
             )
         if facets:
-            kwargs["groupedby"] = list(facets)
+            # A multi-valued field (tags) counts each of an article's values.
+            kwargs["groupedby"] = {
+                name: sorting.FieldFacet(name, allow_overlap=name == "tags") for name in facets
+            }
         results = self._searcher.search(q, **kwargs)
         total = len(results)
         terms = self._highlight_terms(q) if highlight else {}
@@ -253,6 +256,8 @@ class Searcher:
         page = results[offset : offset + limit] if limit else []
         for rank, result in enumerate(page, start=offset + 1):
             stored = dict(result.fields())
+            if isinstance(stored.get("published"), datetime):
+                stored["published"] = stored["published"].replace(tzinfo=UTC)
             hits.append(
                 self._hit(
                     rank,

@@ -16,36 +16,18 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Composable, IDTokenizer, LowercaseFilter
 
-from newssearch.analysis.compounds import DecompoundFilter
-from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
-from newssearch.analysis.tokenizer import NewsTokenizer
+from newssearch.analysis.chain import AnalyzerConfig, GermanAnalyzer
+from newssearch.analysis.filters import GermanNormalizeFilter
 
 __all__ = [
     "AnalyzedToken",
     "AnalyzerConfig",
+    "GermanAnalyzer",
     "analyze",
     "exact_analyzer",
     "german_analyzer",
     "prefix_analyzer",
 ]
-
-
-@dataclass(frozen=True)
-class AnalyzerConfig:
-    """Which steps of the German chain run (all by default).
-
-    ``min_part_length`` is the shortest compound part that is split off.
-    """
-
-    stemming: bool = True
-    normalize: bool = True
-    decompound: bool = True
-    stopwords: bool = True
-    min_part_length: int = 3
-
-    def __post_init__(self) -> None:
-        if self.min_part_length < 2:
-            raise ValueError("min_part_length must be at least 2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,30 +47,14 @@ class AnalyzedToken:
     original: str
 
 
-def german_analyzer(config: AnalyzerConfig | None = None) -> Composable:
+def german_analyzer(config: AnalyzerConfig | None = None) -> GermanAnalyzer:
     """The full German chain for ``config`` (defaults: every step on)."""
-    config = config or AnalyzerConfig()
-    chain: Composable = NewsTokenizer() | LowercaseFilter()
-    if config.stopwords:
-        chain = chain | GermanStopFilter()
-    if config.decompound:
-        chain = chain | DecompoundFilter(min_part_length=config.min_part_length)
-    if config.normalize:
-        chain = chain | GermanNormalizeFilter()
-    if config.stemming:
-        chain = chain | GermanStemFilter()
-    return chain
+    return GermanAnalyzer(config)
 
 
-def exact_analyzer(config: AnalyzerConfig | None = None) -> Composable:
+def exact_analyzer(config: AnalyzerConfig | None = None) -> GermanAnalyzer:
     """Tokenizer, lowercase, stopwords and normalisation: no stemming, no compound parts."""
-    config = config or AnalyzerConfig()
-    chain: Composable = NewsTokenizer() | LowercaseFilter()
-    if config.stopwords:
-        chain = chain | GermanStopFilter()
-    if config.normalize:
-        chain = chain | GermanNormalizeFilter()
-    return chain
+    return GermanAnalyzer(config, exact=True)
 
 
 def prefix_analyzer() -> Composable:

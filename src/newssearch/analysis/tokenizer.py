@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-__all__ = ["NewsToken", "NewsTokenizer", "RawToken", "tokenize"]
+__all__ = ["NewsToken", "NewsTokenizer", "Piece", "RawToken", "match_tokens", "matches", "tokenize"]
 
 # Abbreviations that end in a dot; the dot belongs to the word, not to a sentence end.
 _ABBREVIATIONS = (
@@ -109,33 +109,42 @@ class NewsTokenizer(Tokenizer):
             return
         pos = start_pos
         for match in _PATTERN.finditer(value):
-            kind = match.lastgroup
-            text = match.group()
-            start, end = match.span()
-            if kind == "hyphen":
-                parts = [
-                    p
-                    for p in _HYPHEN_PART.finditer(text)
-                    if len(p.group()) > 1 or p.group().isdigit()
-                ]
-                t.text = t.original = text
-                t.kind = "whole"
-                t.pos = pos
-                t.startchar, t.endchar = start_char + start, start_char + end
+            pieces, advance = match_tokens(match.lastgroup or "unit", match.group())
+            offset = start_char + match.start()
+            for text, kind, rel_pos, start, end, original in pieces:
+                t.text = text
+                t.original = original
+                t.kind = kind
+                t.pos = pos + rel_pos
+                t.startchar, t.endchar = offset + start, offset + end
                 yield t
-                for i, part in enumerate(parts):
-                    t.text = t.original = part.group()
-                    t.kind = "hpart"
-                    t.pos = pos + i
-                    t.startchar = start_char + start + part.start()
-                    t.endchar = start_char + start + part.end()
-                    yield t
-                pos += max(len(parts), 1)
-                continue
-            t.original = text
-            t.text = text.replace(".", "") if kind == "abbr" else text
-            t.kind = "word"
-            t.pos = pos
-            t.startchar, t.endchar = start_char + start, start_char + end
-            yield t
-            pos += 1
+            pos += advance
+
+
+#: One token of a match: text, kind, position and character range relative to
+#: the match, and the original text it stands for.
+Piece = tuple[str, str, int, int, int, str]
+
+
+def matches(value: str) -> Iterator[re.Match[str]]:
+    """The tokenizer's matches in ``value``; see :func:`match_tokens`."""
+    return _PATTERN.finditer(value)
+
+
+def match_tokens(kind: str, text: str) -> tuple[tuple[Piece, ...], int]:
+    """The tokens one match of kind ``kind`` makes, and how many positions it takes.
+
+    A hyphenated word is the whole word followed by its parts, the first part
+    at the whole word's position; an abbreviation loses its dots.
+    """
+    if kind == "hyphen":
+        parts = [
+            p for p in _HYPHEN_PART.finditer(text) if len(p.group()) > 1 or p.group().isdigit()
+        ]
+        pieces = [(text, "whole", 0, 0, len(text), text)]
+        pieces.extend(
+            (p.group(), "hpart", i, p.start(), p.end(), p.group()) for i, p in enumerate(parts)
+        )
+        return tuple(pieces), max(len(parts), 1)
+    word = text.replace(".", "") if kind == "abbr" else text
+    return ((word, "word", 0, 0, len(text), text),), 1

@@ -1,0 +1,198 @@
+"""The German chain as one Whoosh analyzer that analyses each surface form once.
+
+:class:`GermanAnalyzer` is the composition ``NewsTokenizer → lowercase →
+stopwords → decompounding → normalisation → stemming`` (or, for the exact
+twin fields, the same without decompounding and stemming).  For indexing and
+highlighting it does not push every token through six generators: the
+text is cut at whitespace and each chunk (a word, with any punctuation that
+sticks to it) is looked up in a cache of the tokens the chain made of it
+before, so the tokenizer and the filters run once per distinct surface form.
+Queries and other modes run the plain composed chain.  Both give the same
+tokens (the test suite checks this on the bundled corpus and on random text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.analysis import Composable, LowercaseFilter, Token
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from newssearch.analysis.compounds import DecompoundFilter
+from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
+from newssearch.analysis.tokenizer import NewsToken, NewsTokenizer, Piece, match_tokens, matches
+
+__all__ = ["AnalyzerConfig", "GermanAnalyzer"]
+
+#: Bound of the per-analyzer chunk cache; cleared when full.
+_CACHE_LIMIT = 300_000
+#: What the text is cut into for caching: runs of non-whitespace.
+_CHUNK = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """Which steps of the German chain run (all by default).
+
+    ``min_part_length`` is the shortest compound part that is split off.
+    """
+
+    stemming: bool = True
+    normalize: bool = True
+    decompound: bool = True
+    stopwords: bool = True
+    min_part_length: int = 3
+
+    def __post_init__(self) -> None:
+        if self.min_part_length < 2:
+            raise ValueError("min_part_length must be at least 2")
+
+
+class GermanAnalyzer(Composable):
+    """The German chain for ``config``; ``exact=True`` leaves out stemming and compound parts.
+
+    Picklable: it holds only its configuration and rebuilds its filters and
+    cache on first use.
+    """
+
+    def __init__(self, config: AnalyzerConfig | None = None, *, exact: bool = False) -> None:
+        self.config = config or AnalyzerConfig()
+        self.exact = exact
+        self._reset()
+
+    def _reset(self) -> None:
+        self._chain: CompositeAnalyzer | None = None
+        self._cache: dict[str, tuple[tuple[Piece, ...], int]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config, "exact": self.exact}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.config = state["config"]
+        self.exact = state["exact"]
+        self._reset()
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, GermanAnalyzer)
+            and other.config == self.config
+            and other.exact == self.exact
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.config, self.exact))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.config!r}, exact={self.exact})"
+
+    @property
+    def chain(self) -> CompositeAnalyzer:
+        """The composed Whoosh chain this analyzer stands for."""
+        if self._chain is None:
+            config = self.config
+            chain: Any = NewsTokenizer() | LowercaseFilter()
+            if config.stopwords:
+                chain = chain | GermanStopFilter()
+            if config.decompound and not self.exact:
+                chain = chain | DecompoundFilter(min_part_length=config.min_part_length)
+            if config.normalize:
+                chain = chain | GermanNormalizeFilter()
+            if config.stemming and not self.exact:
+                chain = chain | GermanStemFilter()
+            self._chain = chain
+        return self._chain
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        options = dict(
+            positions=positions,
+            chars=chars,
+            keeporiginal=keeporiginal,
+            removestops=removestops,
+            start_pos=start_pos,
+            start_char=start_char,
+            tokenize=tokenize,
+            mode=mode,
+            **kwargs,
+        )
+        if mode != "index" or not tokenize or not removestops or keeporiginal:
+            return iter(self.chain(value, **options))
+        return self._cached(value, positions, chars, start_pos, start_char, options)
+
+    def _cached(
+        self,
+        value: str,
+        positions: bool,
+        chars: bool,
+        start_pos: int,
+        start_char: int,
+        options: dict[str, Any],
+    ) -> Iterator[Token]:
+        del options["positions"], options["chars"], options["removestops"], options["mode"]
+        t = NewsToken(positions, chars, removestops=True, mode="index", **options)
+        t.boost = 1.0
+        t.stopped = False
+        cache = self._cache
+        renumber = self.config.stopwords
+        pos = start_pos
+        out_pos = -1
+        prev_in: int | None = None
+        for chunk in _CHUNK.finditer(value):
+            word = chunk.group()
+            entry = cache.get(word)
+            if entry is None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                entry = cache[word] = self._analyse_chunk(word)
+            pieces, advance = entry
+            offset = start_char + chunk.start()
+            for text, kind, rel_pos, start, end, original in pieces:
+                p = pos + rel_pos
+                if renumber:  # close the gaps stopwords leave, as GermanStopFilter does
+                    if p != prev_in:
+                        out_pos = p if prev_in is None else out_pos + 1
+                        prev_in = p
+                    p = out_pos
+                t.text = text
+                t.kind = kind
+                t.original = original
+                t.pos = p
+                t.startchar, t.endchar = offset + start, offset + end
+                yield t
+            pos += advance
+
+    def _analyse_chunk(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
+        """The chain's tokens for one whitespace-free chunk, relative to it.
+
+        No token spans whitespace and no tokenizer rule looks past it, so a
+        chunk is tokenized alone exactly as in its text; the filters work
+        token by token, except that stopwords close position gaps, which
+        :meth:`_cached` redoes across chunks.
+        """
+        advance = sum(match_tokens(m.lastgroup or "unit", m.group())[1] for m in matches(chunk))
+        pieces = tuple(
+            (
+                t.text,
+                getattr(t, "kind", "word"),
+                t.pos,
+                t.startchar,
+                t.endchar,
+                getattr(t, "original", t.text),
+            )
+            for t in self.chain(chunk, positions=True, chars=True, mode="index")
+        )
+        return pieces, advance
