@@ -24,9 +24,10 @@ from newssearch.evaluate import (
 ROOT = Path(__file__).resolve().parents[1]
 XQUAD = ROOT / "benchmarks" / "data" / "xquad-de-dev"
 
-# newssearch's MRR@10 on the 20-query subset below, measured, minus a margin so
-# that only a real ranking regression (one or two queries lost) fails the test.
-NEWSSEARCH_SUBSET_MRR_FLOOR = 0.80
+# newssearch's MRR@10 on the 20-query subset below is 0.929 (measured 2026-11-25
+# with the default settings); the floor sits about one lost query below it, so
+# that a real ranking regression fails the test.
+NEWSSEARCH_SUBSET_MRR_FLOOR = 0.87
 
 
 def test_mrr_is_the_mean_reciprocal_rank_of_the_first_relevant_hit() -> None:

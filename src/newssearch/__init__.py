@@ -1,8 +1,8 @@
 """newssearch: German-aware full-text search for news archives, built on Whoosh.
 
 >>> from newssearch import build_index, read_articles, search   # doctest: +SKIP
->>> index, _ = build_index("index/news", read_articles(["news.jsonl"]).articles)
->>> search(index, "Sicherheitsgarantien Ukraine").hits[0].title
+>>> index, _ = build_index("index/news", read_articles(["news.jsonl"]).articles)  # doctest: +SKIP
+>>> search(index, "Sicherheitsgarantien Ukraine").hits[0].title  # doctest: +SKIP
 """
 
 from newssearch.analysis import AnalyzedToken, AnalyzerConfig, analyze, german_analyzer

@@ -85,7 +85,7 @@ def load_collection(
     """Read a collection; problems are :class:`InputError` with file and line."""
     documents = read_articles([docs], format="jsonl").articles
     return Collection(
-        name=name or Path(docs).parent.name,
+        name=name or Path(docs).resolve().parent.name or Path(docs).stem,
         documents=documents,
         queries=read_queries(queries),
         qrels=read_qrels(qrels),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -310,7 +310,9 @@ def _init_index(path: Path, settings: IndexSettings) -> None:
 def _staging(path: Path) -> Iterator[Path]:
     """A temporary directory beside ``path``, removed unless it was renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    # Not mkdtemp: that makes the directory private; an index is an ordinary one.
+    tmp = path.parent / f".{path.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
     try:
         yield tmp
     finally:

@@ -19,6 +19,15 @@ from newssearch.errors import AnalyzerError
 
 __all__ = ["SentenceSplitter"]
 
+#: Abbreviations the training articles do not teach Punkt: the letters of
+#: spaced abbreviations (``z. B.``, ``u. a.``, ``d. h.``, ``v. a.``) and ``med.``.
+_EXTRA_ABBREVIATIONS = ("a", "b", "d", "h", "u", "v", "z", "med")
+#: Month names: ``am 15. Januar`` is a date, not a sentence end after ``15.``.
+_MONTHS = (
+    "januar jänner februar feber märz april mai juni juli august september oktober "
+    "november dezember"
+).split()
+
 
 @cache
 def _parameters() -> PunktParameters:
@@ -30,6 +39,8 @@ def _parameters() -> PunktParameters:
     params = PunktParameters()
     params.abbrev_types = set(data["abbrev_types"])
     params.collocations = {tuple(pair) for pair in data["collocations"]}
+    params.abbrev_types.update(_EXTRA_ABBREVIATIONS)
+    params.collocations.update(("##number##", month) for month in _MONTHS)
     params.sent_starters = set(data["sent_starters"])
     for word, flags in data["ortho_context"].items():
         params.ortho_context[word] = flags
@@ -64,6 +75,8 @@ class SentenceSplitter:
         for line in text.split("\n"):
             if line.strip():
                 for start, end in self._tokenizer.span_tokenize(line):
+                    while start < end and line[start].isspace():
+                        start += 1
                     out.append((offset + start, offset + end))
             offset += len(line) + 1
         return out

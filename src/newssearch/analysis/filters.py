@@ -46,9 +46,13 @@ def _stopwords() -> frozenset[str]:
         )
     except OSError as exc:
         raise AnalyzerError(f"the German stopword list is missing: {exc}") from exc
-    return frozenset(
-        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
-    )
+    words = {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
+    # Stopwords run before normalisation: also drop their ae/oe/ue/ss spellings
+    # (ueber, fuer, waehrend), as the umlaut spellings are dropped.
+    return frozenset(words | {w.translate(_TRANSLITERATION) for w in words})
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def normalize_german(word: str) -> str:
