@@ -44,6 +44,7 @@ _PLAIN_RANKING: Mapping[str, Any] = {
     "exact_weight": 0.0,
     "proximity_weight": 0.0,
     "drop_question_words": False,
+    "common_cutoff": 0.0,
 }
 
 #: newssearch ablations: engine name → IndexSettings.to_json()-shaped overrides.
@@ -66,7 +67,8 @@ NEWSSEARCH_VARIANTS: Mapping[str, Mapping[str, Any]] = {
     "ns-7-exact": {
         "ranking": {**_PLAIN_RANKING, "idf": "robertson", "fields": "max", "exact_weight": 1.0}
     },
-    "ns-8-proximity": {"ranking": {"drop_question_words": False}},
+    "ns-8-proximity": {"ranking": {"drop_question_words": False, "common_cutoff": 0.0}},
+    "ns-9-question-words": {"ranking": {"common_cutoff": 0.0}},
     # One switch off from the defaults.
     "ns-no-decompound": {"analyzer": {"decompound": False}},
     "ns-no-stopwords": {"analyzer": {"stopwords": False}},

@@ -92,7 +92,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="replace the index with one built from SOURCE only"
     )
-    p.add_argument("--csv-delimiter", default=",", metavar="CHAR", help="CSV delimiter")
+    p.add_argument(
+        "--csv-delimiter",
+        metavar="CHAR",
+        help="CSV delimiter (default: tab for .tsv files, else a comma)",
+    )
     p.add_argument(
         "--csv-column",
         action="append",
@@ -186,7 +190,11 @@ def _non_negative(text: str) -> int:
 
 def _cmd_index(args: argparse.Namespace) -> int:
     columns = dict(_split_mapping(item) for item in args.csv_column)
-    options = CsvOptions(delimiter=args.csv_delimiter, columns=columns)
+    options = (
+        CsvOptions(delimiter=args.csv_delimiter or ",", columns=columns)
+        if args.csv_delimiter or columns
+        else None
+    )
     report = read_articles(
         args.sources, format=args.format, csv_options=options, skip_bad=args.skip_bad
     )
@@ -367,7 +375,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
             {
                 "id": hit.id,
                 "rank": hit.rank,
-                "score": round(hit.score, 6),
+                "score": None if hit.score is None else round(hit.score, 6),
                 "title": hit.title,
                 "highlights": {
                     "title": render_html(hl.title) if hl and hl.title else None,
@@ -396,7 +404,8 @@ def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> No
             for k in ("section", "source", "author", "published")
             if hit.fields.get(k)
         ]
-        print(f"     {' · '.join([*facts, hit.id])}   score {hit.score:.2f}")
+        score = "" if hit.score is None else f"   score {hit.score:.2f}"
+        print(f"     {' · '.join([*facts, hit.id])}{score}")
         for fragment in hl.body if hl else ():
             print(f"     {_one_line(render(fragment), 400)}")
 

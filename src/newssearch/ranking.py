@@ -10,8 +10,9 @@ which goes to zero for such words.
 
 from __future__ import annotations
 
+from functools import partial
 from math import log
-from typing import Any
+from typing import Any, cast
 
 from whoosh import matching, query, scoring
 from whoosh.qparser import DisMaxGroup
@@ -30,14 +31,15 @@ class NewsBM25(scoring.BM25F):
 
 
 class BestFieldMatcher(matching.DisjunctionMaxMatcher):
-    """Whoosh's dis-max matcher with two bugs fixed.
+    """Whoosh's dis-max matcher with its bugs fixed.
 
     Whoosh 3.54's ``DisjunctionMaxMatcher.score()`` returns the larger of its
     two sub-matchers' scores even when they sit on *different* documents (so a
-    document can get another document's score), and its ``replace()`` drops
-    both sides when one of them runs out.  Here only the sub-matchers on the
-    current document count, and the weaker one adds ``tiebreak`` times its
-    score (Lucene's ``tie_breaker``).
+    document can get another document's score), its ``replace()`` drops both
+    sides when one of them runs out, and the tree builder loses the
+    tie-breaker.  Here only the sub-matchers on the current document count,
+    and the weaker one adds ``tiebreak`` times its score (Lucene's
+    ``tie_breaker``).
     """
 
     def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
@@ -93,13 +95,14 @@ class BestField(query.DisjunctionMax):
 
     def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
         reader = searcher.reader()
+        # Whoosh's make_weighted_tree drops keyword arguments (the tie-breaker
+        # with them): bind it to the matcher class instead.
         return self._tree_matcher(
             subs,
-            BestFieldMatcher,
+            partial(cast(Any, BestFieldMatcher), tiebreak=self.tiebreak),
             searcher,
             context,
             lambda q: q.estimate_size(reader),
-            tiebreak=self.tiebreak,
         )
 
 

@@ -65,6 +65,13 @@ _FIELD_ALIASES = {
 #: Kinds of analyzed tokens that belong in a phrase: a hyphenated word
 #: counts as its parts and a compound as itself, one token per position.
 _PHRASE_KINDS = frozenset({"word", "hpart"})
+
+#: Free text is answered in two steps, like Elasticsearch's rescore: the
+#: matching query finds and ranks the matches (with Whoosh's block-max
+#: skipping), then the exact-form and proximity boosts are added to the best
+#: this many, which are re-sorted.  Boosting every match instead made long
+#: queries several times slower on 10,000 articles and ranked no better.
+RESCORE_WINDOW = 100
 _WILDCARD_SPLIT = re.compile(r"([*?])")
 
 
@@ -78,11 +85,15 @@ class Highlights:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked result.  ``title`` is the article's title, or its lead when it has none."""
+    """One ranked result.  ``title`` is the article's title, or its lead when it has none.
+
+    ``score`` is the relevance score; ``None`` when results are sorted by date
+    (as Elasticsearch's ``_score`` is null when sorting by a field).
+    """
 
     id: str
     rank: int
-    score: float
+    score: float | None
     title: str
     fields: Mapping[str, Any]
     highlights: Highlights | None
@@ -143,7 +154,17 @@ class Searcher:
         self._searcher.close()
 
     def parse(self, text: str) -> wq.Query:
-        """The Whoosh query for ``text`` (see the module doc for the language)."""
+        """The Whoosh query for ``text`` (see the module doc for the language).
+
+        For free text this is the matching query and, as optional clauses,
+        the exact-form and proximity boosts (``main ANDMAYBE boosts``);
+        :meth:`search` adds the boosts to the best matches only (see there).
+        """
+        main, boosts = self._plan(text)
+        return main if boosts is None else wq.AndMaybe(main, boosts)
+
+    def _plan(self, text: str) -> tuple[wq.Query, wq.Query | None]:
+        """The query that finds and scores the matches, and the boosts that rescore them."""
         if not isinstance(text, str):
             raise QueryError(f"a query must be a string, not {type(text).__name__}")
         if not text.strip():
@@ -157,10 +178,55 @@ class Searcher:
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
         rewritten: wq.Query = parsed.accept(lambda q: self._rewrite(q, text)).normalize()
         if plain and rewritten is not wq.NullQuery:
-            extras = self._ranking_extras(text)
+            rewritten, common = self._split_common(rewritten)
+            extras = common + self._ranking_extras(text)
             if extras:
-                return wq.AndMaybe(rewritten, wq.Or(extras))
-        return rewritten
+                return rewritten, wq.Or(extras)
+        return rewritten, None
+
+    def _split_common(self, q: wq.Query) -> tuple[wq.Query, list[wq.Query]]:
+        """Split an OR of query words into the rarer ones and the common ones.
+
+        A word is common when, in some text field, more than
+        ``common_cutoff`` of the articles hold it (the word itself: its
+        compound parts do not count).  If every word is common, all stay.
+        """
+        cutoff = self._ranking.common_cutoff
+        if not cutoff or not isinstance(q, wq.Or) or len(q.subqueries) < 2:
+            return q, []
+        reader = self._searcher.reader()
+        limit = cutoff * max(reader.doc_count_all(), 1)
+
+        def is_common(clause: wq.Query) -> bool:
+            return any(
+                reader.doc_frequency(t.fieldname, t.text) > limit for t in _word_terms(clause)
+            )
+
+        common = [c for c in q.subqueries if is_common(c)]
+        rare = [c for c in q.subqueries if not is_common(c)]
+        if not common or not rare:
+            return q, []
+        return (rare[0] if len(rare) == 1 else wq.Or(rare, boost=q.boost)), common
+
+    def _scores_of(self, q: wq.Query, docnums: Sequence[int]) -> dict[int, float]:
+        """The scores ``q`` gives these documents (those it matches), found by skipping."""
+        scores: dict[int, float] = {}
+        wanted = sorted(docnums)
+        context = self._searcher.context()
+        for sub, base in self._searcher.leaf_searchers():
+            end = base + sub.doc_count_all()
+            local = [d - base for d in wanted if base <= d < end]
+            if not local:
+                continue
+            matcher = q.matcher(sub, context)
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    scores[docnum + base] = float(matcher.score())
+        return scores
 
     def _ranking_extras(self, text: str) -> list[wq.Query]:
         """Optional clauses that reorder the matches of a free-text query:
@@ -229,10 +295,16 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
         started = time.perf_counter()
-        q = self.parse(text)
+        q, boosts = self._plan(text)
+        if sort != "relevance":
+            boosts = None  # hits come in date order: nothing to rescore
         kwargs: dict[str, Any] = {
-            "limit": offset + limit if limit else 1,
+            "limit": max(offset + limit, RESCORE_WINDOW if boosts is not None else 1),
             "filter": _filter_query(filters, since, until),
+            # Score every match and count it on the way: with block-max
+            # skipping Whoosh runs the query a second time for the total,
+            # which costs more than the skipping saves (benchmarks/speed.py).
+            "optimize": False,
         }
         if sort != "relevance":
             if sort not in ("newest", "oldest"):
@@ -251,17 +323,23 @@ class Searcher:
             }
         results = self._searcher.search(q, **kwargs)
         total = len(results)
+        ranked: list[tuple[float, int]] = [(float(sc or 0.0), n) for sc, n in results.top_n]
+        if boosts is not None and ranked:
+            extra = self._scores_of(boosts, [n for _, n in ranked])
+            ranked = sorted(
+                ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
+            )
         terms = self._highlight_terms(q) if highlight else {}
         hits = []
-        page = results[offset : offset + limit] if limit else []
-        for rank, result in enumerate(page, start=offset + 1):
-            stored = dict(result.fields())
+        page = ranked[offset : offset + limit] if limit else []
+        for rank, (score, docnum) in enumerate(page, start=offset + 1):
+            stored = dict(self._searcher.reader().stored_fields(docnum))
             if isinstance(stored.get("published"), datetime):
                 stored["published"] = stored["published"].replace(tzinfo=UTC)
             hits.append(
                 self._hit(
                     rank,
-                    float(result.score or 0.0),
+                    score if sort == "relevance" else None,
                     stored,
                     terms,
                     highlight,
@@ -269,8 +347,9 @@ class Searcher:
                     fragment_chars,
                 )
             )
-        facet_counts = {
-            name: {str(k): len(v) for k, v in results.groups(name).items()} for name in facets
+        facet_counts = {  # matches without a value for the field are not counted
+            name: {str(k): len(v) for k, v in results.groups(name).items() if k is not None}
+            for name in facets
         }
         return SearchResult(
             query=text,
@@ -284,7 +363,7 @@ class Searcher:
     def _hit(
         self,
         rank: int,
-        score: float,
+        score: float | None,
         stored: dict[str, Any],
         terms: Mapping[str, frozenset[str]],
         highlight: bool,
@@ -521,6 +600,15 @@ _WORD = re.compile(r"\w+")
 def _is_plain(text: str) -> bool:
     """Whether ``text`` is free text, with no query syntax in it."""
     return _SYNTAX.search(text) is None
+
+
+def _word_terms(q: wq.Query) -> Iterator[wq.Term]:
+    """The terms of ``q`` that stand for whole words (not inside an AND of compound parts)."""
+    if isinstance(q, wq.Term):
+        yield q
+    elif isinstance(q, wq.CompoundQuery) and not isinstance(q, wq.And):
+        for sub in q.subqueries:
+            yield from _word_terms(sub)
 
 
 def _drop_question_words(text: str) -> str:
