@@ -25,6 +25,7 @@ from newssearch.schema import Ranking
         {"proximity_slop": 0},
         {"common_cutoff": 1.5},
         {"common_cutoff": -0.1},
+        {"common_min_df": -1},
     ],
 )
 def test_bad_ranking_settings_are_refused(options: dict[str, object]) -> None:
@@ -35,6 +36,10 @@ def test_bad_ranking_settings_are_refused(options: dict[str, object]) -> None:
 def test_ranking_settings_round_trip_through_the_index_settings() -> None:
     settings = IndexSettings(ranking=Ranking(k1=0.9, common_cutoff=0.2, fields="sum"))
     assert IndexSettings.from_json(settings.to_json()) == settings
+
+
+#: Prune common words even in a tiny index.
+_PRUNING = Ranking(common_cutoff=0.5, common_min_df=0)
 
 
 def _articles() -> list[Article]:
@@ -61,7 +66,7 @@ def test_a_common_word_alone_does_not_make_a_match_next_to_a_rarer_one(index_pat
     from newssearch import open_index
 
     with open_index(index_path) as index:
-        with Searcher(index, ranking=Ranking(common_cutoff=0.5)) as searcher:
+        with Searcher(index, ranking=_PRUNING) as searcher:
             result = searcher.search("Wien Hochwasser")
             assert [h.id for h in result.hits] == ["flut"]
             assert result.total == 1
@@ -74,17 +79,24 @@ def test_a_common_word_alone_does_not_make_a_match_next_to_a_rarer_one(index_pat
 def test_the_common_word_still_counts_for_the_matches_of_the_rarer_one(index_path: Path) -> None:
     from newssearch import open_index
 
-    with open_index(index_path) as index, Searcher(index, ranking=Ranking(common_cutoff=0.5)) as s:
+    with open_index(index_path) as index, Searcher(index, ranking=_PRUNING) as s:
         with_common = {h.id: h.score for h in s.search("Wien Donau").hits}
         without = {h.id: h.score for h in s.search("Donau").hits}
         assert set(with_common) == set(without) == {"flut", "donau"}
         assert all(with_common[i] > without[i] for i in without)
 
 
+def test_words_in_few_articles_are_never_common(index_path: Path) -> None:
+    from newssearch import open_index
+
+    with open_index(index_path) as index, Searcher(index, ranking=Ranking(common_min_df=20)) as s:
+        assert s.search("Wien Hochwasser").total == 12
+
+
 def test_only_common_words_all_stay_in_the_query(index_path: Path) -> None:
     from newssearch import open_index
 
-    with open_index(index_path) as index, Searcher(index, ranking=Ranking(common_cutoff=0.5)) as s:
+    with open_index(index_path) as index, Searcher(index, ranking=_PRUNING) as s:
         assert s.search("Wien").total == 12
 
 

@@ -70,10 +70,12 @@ class Ranking:
       share of its score, so an exact match outranks a merely stem-equal one;
     - ``proximity_weight``: each pair of neighbouring query words found within
       ``proximity_slop`` words of each other adds this share;
-    - ``common_cutoff``: in free text with rarer words, a word found in more
-      than this share of the articles does not make a match on its own; it
-      only adds its score to the best matches of the rarer words
-      (Elasticsearch's ``cutoff_frequency``; 0 turns it off);
+    - ``common_cutoff`` and ``common_min_df``: in free text with rarer
+      words, a word found in more than this share of the articles, and in
+      more than ``common_min_df`` of them, does not make a match on its own;
+      it only adds its score to the best matches of the rarer words
+      (Elasticsearch's ``cutoff_frequency``; 0 turns it off).  It saves
+      reading long posting lists, so short ones are left alone;
     - ``drop_question_words``: in free text, question words (wer, wann,
       wie viele …) say what kind of answer is wanted, not what it is about.
 
@@ -91,8 +93,11 @@ class Ranking:
     proximity_slop: int = 2
     drop_question_words: bool = True
     common_cutoff: float = 0.1
+    common_min_df: int = 1000
 
     def __post_init__(self) -> None:
+        if self.common_min_df < 0:
+            raise ValueError(f"common_min_df must be >= 0, not {self.common_min_df!r}")
         if not 0 <= self.common_cutoff <= 1:
             raise ValueError(f"common_cutoff must be between 0 and 1, not {self.common_cutoff!r}")
         for name in ("k1", "part_weight", "exact_weight", "proximity_weight"):

@@ -188,14 +188,15 @@ class Searcher:
         """Split an OR of query words into the rarer ones and the common ones.
 
         A word is common when, in some text field, more than
-        ``common_cutoff`` of the articles hold it (the word itself: its
-        compound parts do not count).  If every word is common, all stay.
+        ``common_cutoff`` of the articles and more than ``common_min_df``
+        articles hold it (the word itself: its compound parts do not count).
+        If every word is common, all stay.
         """
         cutoff = self._ranking.common_cutoff
         if not cutoff or not isinstance(q, wq.Or) or len(q.subqueries) < 2:
             return q, []
         reader = self._searcher.reader()
-        limit = cutoff * max(reader.doc_count_all(), 1)
+        limit = max(cutoff * reader.doc_count_all(), self._ranking.common_min_df)
 
         def is_common(clause: wq.Query) -> bool:
             return any(
