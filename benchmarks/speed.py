@@ -542,6 +542,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every number here")
     parser.add_argument("--plot", type=Path, help="write a PNG plot here")
     parser.add_argument("--workdir", type=Path, help="where to build the indexes")
+    parser.add_argument(
+        "--add-to",
+        type=Path,
+        metavar="JSON",
+        help="a report of an earlier run (other sizes) to add this run's numbers to",
+    )
     args = parser.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e]
     missing = []
@@ -559,6 +565,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir=args.workdir,
         progress=lambda message: print(message, file=sys.stderr, flush=True),
     )
+    if args.add_to:
+        earlier = json.loads(args.add_to.read_text(encoding="utf-8"))
+        report["indexing"] = earlier["indexing"] + report["indexing"]
+        report["latency"] = earlier["latency"] + report["latency"]
+        report["earlier_environment"] = earlier["environment"]
     print(markdown(report))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -706,3 +706,28 @@ def test_open_index_with_settings_of_the_wrong_type_is_a_state_error(
         open_index(path)
     assert not isinstance(info.value, AttributeError | TypeError)
     assert str(path / META_FILE) in str(info.value)
+
+
+def test_parallel_writing_gives_the_same_index_as_one_process(tmp_path: Path) -> None:
+    articles = [
+        Article(id=f"a{i}", title=f"Meldung {i} aus Wien", body=f"Die Regierung berät {i}. Wien.")
+        for i in range(250)  # Whoosh hands out jobs of 100 documents
+    ]
+    one, _ = build_index(tmp_path / "one", articles, procs=1)
+    two, report = build_index(tmp_path / "two", articles, procs=2)
+    with one, two, Searcher(one) as s1, Searcher(two) as s2:
+        assert report.documents == 250 and two.stats().segments == 2
+        for query in ("Regierung", "Meldung Wien", "berät"):
+            got_one = {h.id: h.score for h in s1.search(query, limit=300, highlight=False).hits}
+            got_two = {h.id: h.score for h in s2.search(query, limit=300, highlight=False).hits}
+            assert got_one.keys() == got_two.keys()
+            for doc_id, score in got_one.items():
+                assert got_two[doc_id] == pytest.approx(score)
+        again = two.update(articles[:5])  # replacing: one process, no duplicates
+        assert (again.added, again.replaced, again.documents) == (0, 5, 250)
+
+
+def test_procs_must_be_positive(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        build_index(tmp_path / "index", [Article(id="a", title="x")], procs=0)
+    assert not (tmp_path / "index").exists()

@@ -51,6 +51,9 @@ __all__ = [
 DEFAULT_INDEX_DIR = Path("index") / "default"
 META_FILE = "newssearch.json"
 _INDEX_NAME = "newssearch"
+#: An import of at least this many new articles is written by several
+#: processes (Whoosh's multi-process writer); below, starting them costs more.
+PARALLEL_MIN_ARTICLES = 2000
 
 #: ``progress(done, total)`` is called after each batch of an update.
 Progress = Callable[[int, int], None]
@@ -107,6 +110,7 @@ def build_index(
     overwrite: bool = False,
     progress: Progress | None = None,
     batch_size: int = 1000,
+    procs: int | None = None,
 ) -> tuple[NewsIndex, UpdateReport]:
     """Build a new index of ``articles`` at ``path``, all or nothing.
 
@@ -119,7 +123,7 @@ def build_index(
     with _staging(path) as tmp:
         _init_index(tmp, settings or IndexSettings())
         with open_index(tmp) as staged:
-            report = staged.update(articles, progress=progress, batch_size=batch_size)
+            report = staged.update(articles, progress=progress, batch_size=batch_size, procs=procs)
         _swap_in(tmp, path)
     return open_index(path), report
 
@@ -197,18 +201,26 @@ class NewsIndex:
         progress: Progress | None = None,
         batch_size: int = 1000,
         limitmb: int = 256,
+        procs: int | None = None,
     ) -> UpdateReport:
         """Add ``articles``, replacing any with the same id, in one commit.
 
         Re-importing an article never duplicates it.  On any error the
         uncommitted changes are discarded and the index stays as it was.
+        ``procs`` processes analyse and write in parallel when only new
+        articles come (default: one per CPU, at most 4, from
+        :data:`PARALLEL_MIN_ARTICLES` articles on; each adds a segment).
         """
         started = time.perf_counter()
         # An id given twice in one call is one article: the later record wins.
         batch = list({article.id: article for article in articles}.values())
         with self._ix.reader() as reader:
             existing = {article.id for article in batch if _is_live(reader, article.id)}
-        writer = self._writer(limitmb=limitmb)
+        workers = 1 if existing else _workers(len(batch), procs)
+        if workers > 1:
+            writer = self._writer(limitmb=limitmb, procs=workers, multisegment=True)
+        else:
+            writer = self._writer(limitmb=limitmb)
         replaced = 0
         try:
             for done, article in enumerate(batch, start=1):
@@ -290,6 +302,15 @@ def document_fields(article: Article) -> dict[str, Any]:
         doc["tags"] = ",".join(article.tags)
         doc["_stored_tags"] = list(article.tags)
     return doc
+
+
+def _workers(count: int, procs: int | None) -> int:
+    """How many processes write an import of ``count`` new articles."""
+    if procs is not None:
+        if procs < 1:
+            raise ValueError(f"procs must be at least 1, not {procs}")
+        return procs
+    return min(os.cpu_count() or 1, 4) if count >= PARALLEL_MIN_ARTICLES else 1
 
 
 def _is_live(reader: Any, doc_id: str) -> bool:
