@@ -67,10 +67,10 @@ _FIELD_ALIASES = {
 _PHRASE_KINDS = frozenset({"word", "hpart"})
 
 #: Free text is answered in two steps, like Elasticsearch's rescore: the
-#: matching query finds and ranks the matches (with Whoosh's block-max
-#: skipping), then the exact-form and proximity boosts are added to the best
-#: this many, which are re-sorted.  Boosting every match instead made long
-#: queries several times slower on 10,000 articles and ranked no better.
+#: matching query finds and ranks the matches, then the exact-form and
+#: proximity boosts (and the common words, see ``Ranking.common_cutoff``) are
+#: added to the best this many, which are re-sorted.  Boosting every match
+#: instead made long queries several times slower on 10,000 articles.
 RESCORE_WINDOW = 100
 _WILDCARD_SPLIT = re.compile(r"([*?])")
 
