@@ -215,7 +215,8 @@ class NewsIndex:
         # An id given twice in one call is one article: the later record wins.
         batch = list({article.id: article for article in articles}.values())
         with self._ix.reader() as reader:
-            existing = {article.id for article in batch if _is_live(reader, article.id)}
+            empty = reader.doc_count_all() == 0  # a new index: no lookups per article
+            existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
         workers = 1 if existing else _workers(len(batch), procs)
         if workers > 1:
             writer = self._writer(limitmb=limitmb, procs=workers, multisegment=True)

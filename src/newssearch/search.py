@@ -203,8 +203,10 @@ class Searcher:
                 reader.doc_frequency(t.fieldname, t.text) > limit for t in _word_terms(clause)
             )
 
-        common = [c for c in q.subqueries if is_common(c)]
-        rare = [c for c in q.subqueries if not is_common(c)]
+        common: list[wq.Query] = []
+        rare: list[wq.Query] = []
+        for clause in q.subqueries:
+            (common if is_common(clause) else rare).append(clause)
         if not common or not rare:
             return q, []
         return (rare[0] if len(rare) == 1 else wq.Or(rare, boost=q.boost)), common

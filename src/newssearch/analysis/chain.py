@@ -23,7 +23,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from newssearch.analysis.compounds import DecompoundFilter
 from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
-from newssearch.analysis.tokenizer import NewsToken, NewsTokenizer, Piece, match_tokens, matches
+from newssearch.analysis.tokenizer import NewsToken, NewsTokenizer, Piece
 
 __all__ = ["AnalyzerConfig", "GermanAnalyzer"]
 
@@ -118,20 +118,22 @@ class GermanAnalyzer(Composable):
         mode: str = "",
         **kwargs: Any,
     ) -> Iterator[Token]:
-        options = dict(
-            positions=positions,
-            chars=chars,
-            keeporiginal=keeporiginal,
-            removestops=removestops,
-            start_pos=start_pos,
-            start_char=start_char,
-            tokenize=tokenize,
-            mode=mode,
-            **kwargs,
-        )
         if mode != "index" or not tokenize or not removestops or keeporiginal:
-            return iter(self.chain(value, **options))
-        return self._cached(value, positions, chars, start_pos, start_char, options)
+            return iter(
+                self.chain(
+                    value,
+                    positions=positions,
+                    chars=chars,
+                    keeporiginal=keeporiginal,
+                    removestops=removestops,
+                    start_pos=start_pos,
+                    start_char=start_char,
+                    tokenize=tokenize,
+                    mode=mode,
+                    **kwargs,
+                )
+            )
+        return self._cached(value, positions, chars, start_pos, start_char, kwargs)
 
     def _cached(
         self,
@@ -142,7 +144,6 @@ class GermanAnalyzer(Composable):
         start_char: int,
         options: dict[str, Any],
     ) -> Iterator[Token]:
-        del options["positions"], options["chars"], options["removestops"], options["mode"]
         t = NewsToken(positions, chars, removestops=True, mode="index", **options)
         t.boost = 1.0
         t.stopped = False
@@ -183,7 +184,18 @@ class GermanAnalyzer(Composable):
         token by token, except that stopwords close position gaps, which
         :meth:`_cached` redoes across chunks.
         """
-        advance = sum(match_tokens(m.lastgroup or "unit", m.group())[1] for m in matches(chunk))
+        items = self.chain.items
+        last_pos = -1
+
+        def raw() -> Iterator[Token]:
+            nonlocal last_pos
+            for token in items[0](chunk, positions=True, chars=True, mode="index"):
+                last_pos = token.pos
+                yield token
+
+        tokens: Iterator[Token] = raw()
+        for item in items[1:]:
+            tokens = item(tokens)
         pieces = tuple(
             (
                 t.text,
@@ -193,6 +205,8 @@ class GermanAnalyzer(Composable):
                 t.endchar,
                 getattr(t, "original", t.text),
             )
-            for t in self.chain(chunk, positions=True, chars=True, mode="index")
+            for t in tokens
         )
-        return pieces, advance
+        # Every filter reads its input to the end, so the tokenizer is done
+        # here; a chunk takes the positions up to its last raw token's.
+        return pieces, last_pos + 1

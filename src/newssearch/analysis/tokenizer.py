@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-__all__ = ["NewsToken", "NewsTokenizer", "Piece", "RawToken", "match_tokens", "matches", "tokenize"]
+__all__ = ["NewsToken", "NewsTokenizer", "Piece", "RawToken", "match_tokens", "tokenize"]
 
 # Abbreviations that end in a dot; the dot belongs to the word, not to a sentence end.
 _ABBREVIATIONS = (
@@ -124,11 +124,6 @@ class NewsTokenizer(Tokenizer):
 #: One token of a match: text, kind, position and character range relative to
 #: the match, and the original text it stands for.
 Piece = tuple[str, str, int, int, int, str]
-
-
-def matches(value: str) -> Iterator[re.Match[str]]:
-    """The tokenizer's matches in ``value``; see :func:`match_tokens`."""
-    return _PATTERN.finditer(value)
 
 
 def match_tokens(kind: str, text: str) -> tuple[tuple[Piece, ...], int]:
