@@ -1,11 +1,11 @@
-"""Where newssearch's indexing time goes, against the Whoosh baseline of speed.py.
+"""Where newssearch's indexing time goes, against the Whoosh baseline of ``newssearch bench``.
 
     python benchmarks/indexing_profile.py [--size 1000]
 
 Prints (1) the time to analyse the corpus's title, lead and body with the
 German and the exact analyzer, as the composed Whoosh chain and as the cached
 ``GermanAnalyzer`` (cold, then warm), and (2) build time and postings per
-field of newssearch and of ``whoosh-de``.  Same corpus as ``speed.py``.
+field of newssearch and of ``whoosh-de``.  Same corpus as ``newssearch bench``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from newssearch.analysis import exact_analyzer, german_analyzer
-from speed import ENGINES, corpus
+from newssearch.bench import ENGINES, corpus
 
 
 def analysis_seconds(texts: list[str]) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Write ``benchmarks/data/speed_queries.json``: the fixed query sets of the speed benchmark.
+"""Write ``src/newssearch/bench/speed_queries.json``: the fixed query sets of ``newssearch bench``.
 
     python tools/make_speed_queries.py
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from newssearch.sample import sample_articles
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "data" / "speed_queries.json"
+OUT = ROOT / "src" / "newssearch" / "bench" / "speed_queries.json"
 XQUAD = ROOT / "benchmarks" / "data" / "xquad-de-dev" / "queries.jsonl"
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
 PER_KIND = 100

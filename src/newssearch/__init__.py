@@ -9,6 +9,7 @@ from newssearch.analysis import AnalyzedToken, AnalyzerConfig, analyze, german_a
 from newssearch.article import Article
 from newssearch.errors import (
     AnalyzerError,
+    BenchmarkError,
     IndexExistsError,
     IndexNotFoundError,
     IndexStateError,
@@ -40,6 +41,7 @@ __all__ = [
     "AnalyzerConfig",
     "AnalyzerError",
     "Article",
+    "BenchmarkError",
     "CsvOptions",
     "FieldBoosts",
     "Fragment",

@@ -33,6 +33,10 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+# The engines of `newssearch bench`, named here so that building the parser does not
+# import newssearch.bench (tests check this against newssearch.bench.ENGINES).
+_BENCH_ENGINES = "newssearch,whoosh-de,tantivy-de,sqlite-fts5"
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit code 2."""
@@ -161,6 +165,51 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_cmd_eval)
+
+    p = sub.add_parser(
+        "bench",
+        help="measure indexing and query speed against Whoosh and native engines",
+        description="Build an index of each corpus size with each engine (the bundled "
+        "sample, recombined from its sentences beyond 1,028 articles) and time the fixed "
+        "query sets, single thread, warm, top 10. Prints Markdown tables on stdout and "
+        "progress on stderr; an engine that is not installed is skipped.",
+    )
+    p.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=(1000, 10000, 100000),
+        metavar="N,N",
+        help="corpus sizes in articles (default: 1000,10000,100000)",
+    )
+    p.add_argument(
+        "--engines",
+        type=_engine_names,
+        default=None,
+        metavar="E,E",
+        help=f"engines to run (default: {_BENCH_ENGINES})",
+    )
+    p.add_argument(
+        "--queries",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="queries per kind (default: all)",
+    )
+    p.add_argument("--json", type=Path, metavar="FILE", help="write every number here")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="write a PNG plot here (matplotlib)")
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        metavar="DIR",
+        help="where to build the indexes (default: the temporary directory)",
+    )
+    p.add_argument(
+        "--add-to",
+        type=Path,
+        metavar="JSON",
+        help="a report of an earlier run (other sizes) to add this run's numbers to",
+    )
+    p.set_defaults(run=_cmd_bench)
     return parser
 
 
@@ -183,6 +232,42 @@ def _non_negative(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative")
     return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not positive")
+    return value
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """``1000,10000``: corpus sizes, each a whole number of at least 1."""
+    sizes = []
+    for item in text.split(","):
+        try:
+            value = int(item)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r} is not a whole number") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{item!r}: a corpus needs at least 1 article")
+        sizes.append(value)
+    return tuple(sizes)
+
+
+def _engine_names(text: str) -> tuple[str, ...]:
+    """``newssearch,whoosh-de``: known engine names, each once, in the given order."""
+    from newssearch.bench import ENGINES  # only when the bench command is parsed
+
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError("no engine named")
+    unknown = [name for name in names if name not in ENGINES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown engine {', '.join(map(repr, unknown))} (known: {', '.join(ENGINES)})"
+        )
+    return names
 
 
 # -- commands -----------------------------------------------------------------
@@ -353,6 +438,47 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from newssearch import bench  # not at the top: only this command needs it
+
+    # Everything that can be wrong with the arguments fails here, not after an hour's run.
+    earlier = bench.load_report(args.add_to) if args.add_to is not None else None
+    if args.workdir is not None and not args.workdir.is_dir():
+        raise NewsSearchError(f"--workdir {args.workdir} is not a directory")
+    for option, path in (("--json", args.json), ("--plot", args.plot)):
+        if path is not None:
+            _check_writable(path, option)
+    engines = []
+    for name in args.engines or bench.ENGINES:
+        reason = bench.engine(name).unavailable()
+        if reason is None:
+            engines.append(name)
+        else:
+            _err(f"newssearch: skipping {name} ({reason})")
+    if not engines:
+        raise NewsSearchError("no engine left to run")
+    try:
+        report = bench.run_suite(
+            args.sizes,
+            engines,
+            queries_per_kind=args.queries,
+            workdir=args.workdir,
+            progress=lambda message: print(message, file=sys.stderr, flush=True),
+        )
+    except KeyboardInterrupt:
+        _err("newssearch: bench interrupted; nothing was written")
+        return EXIT_INTERRUPTED
+    if earlier is not None:
+        report = bench.merge_reports(earlier, report)
+    print(bench.markdown(report))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+    if args.plot is not None and not bench.plot(report, args.plot):
+        _err("newssearch: no plot (matplotlib is not installed; pip install -e '.[bench]')")
+    return EXIT_OK
+
+
 # -- helpers ------------------------------------------------------------------
 
 
@@ -430,6 +556,21 @@ def _split_mapping(item: str) -> tuple[str, str]:
     if not sep or not field or not column:
         raise NewsSearchError(f"--csv-column wants FIELD=COLUMN, not {item!r}")
     return field.strip(), column.strip()
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Fail now, not at the end of a long run, when ``path`` cannot be written."""
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is not a directory" if blocker else exc.strerror or str(exc)
+        raise NewsSearchError(f"cannot write {option} {path}: {reason}") from None
+    if not existed:
+        path.unlink()
 
 
 def _err(message: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AnalyzerError",
+    "BenchmarkError",
     "IndexExistsError",
     "IndexNotFoundError",
     "IndexStateError",
@@ -60,3 +61,11 @@ class QueryError(NewsSearchError):
 
 class AnalyzerError(NewsSearchError):
     """The analyzer is misconfigured or its shipped data is missing."""
+
+
+class BenchmarkError(NewsSearchError):
+    """A speed benchmark that cannot run or whose numbers cannot be trusted.
+
+    An unknown or unavailable engine, a build that indexed fewer articles than
+    it was given, an engine that found nothing for a query set.
+    """
