@@ -255,6 +255,17 @@ def test_any_text_analyses_alike_for_the_index_and_for_queries(text: str) -> Non
     assert rows(exact, text, mode="query") == rows(exact, text, mode="index")
 
 
+@FUZZ
+@given(TEXTS, st.integers(min_value=1, max_value=4))
+def test_find_gives_the_indexed_tokens_of_the_wanted_terms(text: str, every: int) -> None:
+    """The highlighter's shortcut: offsets and terms as the token stream has them."""
+    analyzer = german_analyzer()
+    tokens = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True, mode="index")]
+    wanted = {term for _, _, term in tokens[::every]}
+    assert list(analyzer.find(text, wanted)) == [t for t in tokens if t[2] in wanted]
+    assert list(analyzer.find(text, set())) == []
+
+
 # (c) Pickling ------------------------------------------------------------------------------
 
 

@@ -145,3 +145,17 @@ def test_best_field_takes_the_maximum_of_its_subqueries(tmp_path: Path) -> None:
         assert best == pytest.approx(max(each))
         tied = next(iter(ws.search(BestField([title, body], tiebreak=0.5)))).score
         assert tied == pytest.approx(max(each) + 0.5 * min(each))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_not_excludes_the_first_match_too(tmp_path: Path, sort: str) -> None:
+    """Whoosh 3.54's AND NOT kept its first match when the excluded word came earlier."""
+    docs = [
+        Article(id="wien", title="Wien", body="Die Stadt Wien wächst."),
+        Article(id="both", title="Regierung", body="Die Regierung in Wien tagt."),
+        Article(id="only", title="Regierung", body="Die Regierung tagt."),
+    ]
+    index, _ = build_index(tmp_path / "ix", docs)
+    with index, Searcher(index) as s:
+        for text in ("Regierung NICHT Wien", "Regierung -Wien", "Regierung ANDNOT Wien"):
+            assert [h.id for h in s.search(text, sort=sort).hits] == ["only"], text  # type: ignore[arg-type]

@@ -222,3 +222,25 @@ def test_parameters_are_shipped_with_the_package() -> None:
     assert data.is_file()
     params = sentences_module._parameters()
     assert {"dr", "z.b", "sog", "vgl", "prof", "ca", "nr"} <= params.abbrev_types
+
+
+def test_splitting_around_ranges_finds_the_sentences_splitting_everything_finds() -> None:
+    """spans_around() splits only near the ranges, and agrees with spans()."""
+    import random
+
+    from newssearch.sample import sample_articles
+
+    splitter = SentenceSplitter()
+    rng = random.Random(7)
+    for article in list(sample_articles())[::4]:
+        text = "\n\n".join(t for t in (article.lead, article.body) if t)
+        everything = splitter.spans(text)
+        for margin in (5, 100, 400):
+            ranges = []
+            for _ in range(rng.randrange(1, 5)):
+                start = rng.randrange(len(text))
+                ranges.append((start, min(len(text), start + rng.randrange(1, 300))))
+            got = splitter.spans_around(text, ranges, margin=margin)
+            overlapping = [s for s in everything if any(s[0] < b and s[1] > a for a, b in ranges)]
+            assert got == sorted(set(got))
+            assert set(overlapping) <= set(got) <= set(everything), (article.id, ranges)

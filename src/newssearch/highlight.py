@@ -67,7 +67,11 @@ class Highlighter:
 
     def leading(self, text: str, *, fragment_chars: int = 200) -> Fragment:
         """The opening sentences of ``text`` (about ``fragment_chars``), unmarked."""
-        sentences = self._splitter.spans(text) or [(0, len(text))]
+        sentences = (
+            self._splitter.spans_around(text, [(0, fragment_chars + 1)])
+            or self._splitter.spans(text)
+            or [(0, len(text))]
+        )
         start, end = sentences[0]
         for _, s_end in sentences[1:]:
             if s_end - start > fragment_chars:
@@ -97,7 +101,10 @@ class Highlighter:
         found = self._term_matches(text, terms)
         if not found:
             return ()
-        sentences = self._splitter.spans(text) or [(0, len(text))]
+        # Only the sentences a fragment can take in: those of the matches and
+        # the ones that follow them within ``fragment_chars``.
+        reach = [(a, b + fragment_chars) for (a, b), _ in found]
+        sentences = self._splitter.spans_around(text, reach) or [(0, len(text))]
         # Which matches fall into each sentence (one pass, both lists ordered).
         per_sentence: list[list[tuple[Span, str]]] = [[] for _ in sentences]
         i = 0
@@ -141,11 +148,15 @@ class Highlighter:
 
     def _term_matches(self, text: str, terms: frozenset[str]) -> list[tuple[Span, str]]:
         """Ordered, merged ranges of matching tokens, each with a matched term."""
-        raw = sorted(
-            ((t.startchar, t.endchar), t.text)
-            for t in self._analyzer(text, positions=True, chars=True, mode="index")
-            if t.text in terms
-        )
+        find = getattr(self._analyzer, "find", None)  # GermanAnalyzer's, without tokens
+        if find is not None:
+            raw = sorted(((start, end), term) for start, end, term in find(text, terms))
+        else:
+            raw = sorted(
+                ((t.startchar, t.endchar), t.text)
+                for t in self._analyzer(text, positions=True, chars=True, mode="index")
+                if t.text in terms
+            )
         merged: list[tuple[Span, str]] = []
         for (start, end), term in raw:
             if merged and start < merged[-1][0][1]:

@@ -17,7 +17,14 @@ from typing import Any, cast
 from whoosh import matching, query, scoring
 from whoosh.qparser import DisMaxGroup
 
-__all__ = ["BestField", "BestFieldGroup", "BestFieldMatcher", "NewsBM25"]
+__all__ = [
+    "BestField",
+    "BestFieldGroup",
+    "BestFieldMatcher",
+    "Excluding",
+    "ExcludingMatcher",
+    "NewsBM25",
+]
 
 
 class NewsBM25(scoring.BM25F):
@@ -110,3 +117,26 @@ class BestFieldGroup(DisMaxGroup):
     """Query-parser group that builds :class:`BestField` queries."""
 
     qclass = BestField
+
+
+class ExcludingMatcher(matching.AndNotMatcher):
+    """Whoosh's AND NOT matcher, which also checks its first document.
+
+    Whoosh 3.54's ``AndNotMatcher`` skips the excluded side forward only when
+    both sides start on the same document: when the excluded side starts
+    earlier, the first match is kept even if it is excluded
+    (``Regierung NICHT Wien`` found an article about the "Wiener" government).
+    """
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class Excluding(query.AndNot):
+    """``a ANDNOT b`` matched by :class:`ExcludingMatcher`."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        scored = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return ExcludingMatcher(scored, excluded)

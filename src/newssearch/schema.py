@@ -17,6 +17,7 @@ from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilte
 
 from newssearch.analysis import AnalyzerConfig, exact_analyzer, german_analyzer
 from newssearch.article import TEXT_FIELDS
+from newssearch.postings import NewsFrequency, NewsPositions
 
 __all__ = [
     "FACET_FIELDS",
@@ -162,10 +163,10 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
         "url": fields.STORED(),
     }
     for name in TEXT_FIELDS:
-        spec[name] = fields.TEXT(analyzer=analyzer, stored=True, phrase=True)  # type: ignore[arg-type]
-        spec[exact_field(name)] = fields.TEXT(
-            analyzer=exact,  # type: ignore[arg-type]
-            stored=False,
-            phrase=False,
-        )
+        text = fields.TEXT(analyzer=analyzer, stored=True, phrase=True)  # type: ignore[arg-type]
+        text.format = NewsPositions(field_boost=1.0)
+        spec[name] = text
+        twin = fields.TEXT(analyzer=exact, stored=False, phrase=False)  # type: ignore[arg-type]
+        twin.format = NewsFrequency(field_boost=1.0)
+        spec[exact_field(name)] = twin
     return fields.Schema(**spec)

@@ -11,6 +11,7 @@ be searched at all raises :class:`~newssearch.errors.QueryError`.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 import time
@@ -33,12 +34,13 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 
+from newssearch.accumulate import Accumulator
 from newssearch.analysis import german_analyzer, prefix_analyzer
 from newssearch.article import TEXT_FIELDS
 from newssearch.errors import QueryError
 from newssearch.highlight import Fragment, Highlighter
 from newssearch.indexer import NewsIndex
-from newssearch.ranking import BestField, BestFieldGroup, NewsBM25
+from newssearch.ranking import BestField, BestFieldGroup, Excluding, NewsBM25
 from newssearch.schema import FACET_FIELDS, FieldBoosts, Ranking, exact_field
 from newssearch.sentences import SentenceSplitter
 
@@ -136,6 +138,7 @@ class Searcher:
                 B=self._ranking.b, K1=self._ranking.k1
             )
         )
+        self._accumulator = Accumulator(self._searcher)
         self._highlighter = Highlighter(analyzer=self._analyzer, splitter=SentenceSplitter())
         self._parser = self._make_parser()
 
@@ -211,26 +214,6 @@ class Searcher:
             return q, []
         return (rare[0] if len(rare) == 1 else wq.Or(rare, boost=q.boost)), common
 
-    def _scores_of(self, q: wq.Query, docnums: Sequence[int]) -> dict[int, float]:
-        """The scores ``q`` gives these documents (those it matches), found by skipping."""
-        scores: dict[int, float] = {}
-        wanted = sorted(docnums)
-        context = self._searcher.context()
-        for sub, base in self._searcher.leaf_searchers():
-            end = base + sub.doc_count_all()
-            local = [d - base for d in wanted if base <= d < end]
-            if not local:
-                continue
-            matcher = q.matcher(sub, context)
-            for docnum in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if matcher.is_active() and matcher.id() == docnum:
-                    scores[docnum + base] = float(matcher.score())
-        return scores
-
     def _ranking_extras(self, text: str) -> list[wq.Query]:
         """Optional clauses that reorder the matches of a free-text query:
         exact word forms and neighbouring query words close together."""
@@ -304,9 +287,10 @@ class Searcher:
         kwargs: dict[str, Any] = {
             "limit": max(offset + limit, RESCORE_WINDOW if boosts is not None else 1),
             "filter": _filter_query(filters, since, until),
-            # Score every match and count it on the way: with block-max
-            # skipping Whoosh runs the query a second time for the total,
-            # which costs more than the skipping saves (benchmarks/speed.py).
+            # (Date order and facets go through Whoosh's collector.)  Score
+            # every match and count it on the way: with block-max skipping
+            # Whoosh runs the query a second time for the total, which costs
+            # more than the skipping saves (newssearch bench).
             "optimize": False,
         }
         if sort != "relevance":
@@ -324,11 +308,27 @@ class Searcher:
             kwargs["groupedby"] = {
                 name: sorting.FieldFacet(name, allow_overlap=name == "tags") for name in facets
             }
-        results = self._searcher.search(q, **kwargs)
-        total = len(results)
-        ranked: list[tuple[float, int]] = [(float(sc or 0.0), n) for sc, n in results.top_n]
+        if sort == "relevance" and not facets:
+            # Every match and its score, term at a time (see accumulate.py):
+            # what Whoosh's collector gives, document at a time, 2-3x slower.
+            flt = kwargs["filter"]
+            allow = None if flt is None else set(self._searcher.docs_for_query(flt))
+            scores = self._accumulator.scores(q, allow=allow)
+            total = len(scores)
+            ranked = [
+                (score, docnum)
+                for docnum, score in heapq.nsmallest(
+                    kwargs["limit"], scores.items(), key=lambda item: (-item[1], item[0])
+                )
+            ]
+            groups = None
+        else:
+            results = self._searcher.search(q, **kwargs)
+            total = len(results)
+            ranked = [(float(sc or 0.0), n) for sc, n in results.top_n]
+            groups = results
         if boosts is not None and ranked:
-            extra = self._scores_of(boosts, [n for _, n in ranked])
+            extra = self._accumulator.scores(boosts, within=[n for _, n in ranked])
             ranked = sorted(
                 ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
             )
@@ -351,8 +351,9 @@ class Searcher:
                 )
             )
         facet_counts = {  # matches without a value for the field are not counted
-            name: {str(k): len(v) for k, v in results.groups(name).items() if k is not None}
+            name: {str(k): len(v) for k, v in groups.groups(name).items() if k is not None}
             for name in facets
+            if groups is not None
         }
         return SearchResult(
             query=text,
@@ -470,6 +471,8 @@ class Searcher:
                 if len(words) == 1:
                     return wq.Term(q.fieldname, words[0], boost=q.boost)
                 return wq.Phrase(q.fieldname, words, slop=q.slop, boost=q.boost)
+        if type(q) is wq.AndNot:
+            return Excluding(q.a, q.b)
         if isinstance(q, wq.Or) and any(isinstance(c, wq.Not) for c in q.subqueries):
             # "a NOT b" in an OR query means: a, but not b (as in Lucene),
             # not "a, or anything without b".
@@ -477,7 +480,7 @@ class Searcher:
             drop = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
             if keep:
                 positive = keep[0] if len(keep) == 1 else type(q)(keep, boost=q.boost)
-                return wq.AndNot(positive, drop[0] if len(drop) == 1 else wq.Or(drop))
+                return Excluding(positive, drop[0] if len(drop) == 1 else wq.Or(drop))
         if isinstance(q, wq.Wildcard | wq.Prefix) and q.fieldname in FACET_FIELDS:
             return type(q)(q.fieldname, q.text.lower(), boost=q.boost)
         return q

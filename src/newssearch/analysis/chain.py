@@ -14,7 +14,7 @@ tokens (the test suite checks this on the bundled corpus and on random text).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +147,16 @@ class GermanAnalyzer(Composable):
         t = NewsToken(positions, chars, removestops=True, mode="index", **options)
         t.boost = 1.0
         t.stopped = False
+        for text, kind, pos, start, end, original in self._pieces(value, start_pos, start_char):
+            t.text = text
+            t.kind = kind
+            t.original = original
+            t.pos = pos
+            t.startchar, t.endchar = start, end
+            yield t
+
+    def _pieces(self, value: str, start_pos: int = 0, start_char: int = 0) -> Iterator[Piece]:
+        """The tokens of ``value`` as tuples, analysing each distinct chunk once."""
         cache = self._cache
         renumber = self.config.stopwords
         pos = start_pos
@@ -168,13 +178,27 @@ class GermanAnalyzer(Composable):
                         out_pos = p if prev_in is None else out_pos + 1
                         prev_in = p
                     p = out_pos
-                t.text = text
-                t.kind = kind
-                t.original = original
-                t.pos = p
-                t.startchar, t.endchar = offset + start, offset + end
-                yield t
+                yield text, kind, p, offset + start, offset + end, original
             pos += advance
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each indexed term of ``value`` with its positions, in order: what a
+        posting format needs, without token objects (see ``postings.py``)."""
+        out: dict[str, list[int]] = {}
+        for text, _, pos, _, _, _ in self._pieces(value):
+            found = out.get(text)
+            if found is None:
+                out[text] = [pos]
+            else:
+                found.append(pos)
+        return out
+
+    def find(self, value: str, terms: Container[str]) -> Iterator[tuple[int, int, str]]:
+        """``(startchar, endchar, term)`` of each token of ``value`` (as indexed)
+        whose term is in ``terms``: what a highlighter needs, without tokens."""
+        for text, _, _, start, end, _ in self._pieces(value):
+            if text in terms:
+                yield start, end, text
 
     def _analyse_chunk(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
         """The chain's tokens for one whitespace-free chunk, relative to it.
