@@ -266,8 +266,8 @@ def test_a_missing_report_file_is_an_input_error(tmp_path: Path) -> None:
 def test_the_markdown_ratios_are_against_the_baseline_of_the_same_size() -> None:
     table = markdown(merge_reports(small_report(size=10, engines=["newssearch"]), small_report()))
     lines = table.splitlines()
-    assert "| 10 | newssearch | 2.0 | 5 | 0.50 | 0.00 | 100 | 1.5 |" in lines  # no baseline
-    assert "| 60 | newssearch | 2.0 | 30 | 0.50 | 1.00 | 100 | 1.5 |" in lines
+    assert "| 10 | newssearch | 2.0 | 5 | 0.50 | 0.00 | 100 | 0 | 1.5 |" in lines  # no baseline
+    assert "| 60 | newssearch | 2.0 | 30 | 0.50 | 1.00 | 100 | 0 | 1.5 |" in lines
     assert "| 10 | long | newssearch | no | 1.00 | 2.00 | 2.50 | 900 | – |" in lines
     assert "| 60 | long | newssearch | no | 1.00 | 2.00 | 2.50 | 900 | 1.00 |" in lines
 

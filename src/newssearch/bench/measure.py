@@ -103,9 +103,9 @@ def measure_indexing(engine: Engine, path: Path, docs: Sequence[Article]) -> Ind
     proc.start()
     sender.close()
     try:
-        status, detail, count, peak_mb = receiver.recv()
+        status, detail, count, peak_mb, workers_mb = receiver.recv()
     except EOFError:
-        status, detail, count, peak_mb = "error", "the build process died", 0, 0.0
+        status, detail, count, peak_mb, workers_mb = "error", "the build process died", 0, 0.0, 0.0
     finally:
         receiver.close()
     proc.join()
@@ -124,23 +124,26 @@ def measure_indexing(engine: Engine, path: Path, docs: Sequence[Article]) -> Ind
         peak_rss_mb=peak_mb,
         index_mb=size / 1e6,
         documents=count,
+        worker_peak_rss_mb=workers_mb,
     )
 
 
 def _build_child(engine: Engine, path: Path, docs: Sequence[Article], out: Connection) -> None:
-    """In the child: build, then send ``(status, seconds or error, documents, peak MB)``."""
+    """In the child: build, then send ``(status, seconds or error, documents, peak MB,
+    largest worker's peak MB)``."""
     try:
         import resource
 
         started = time.perf_counter()
         count = engine.build(path, docs)
         seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-        peak_mb = peak / 1024 / (1024 if sys.platform == "darwin" else 1)
-        out.send(("ok", seconds, count, peak_mb))
+        unit = 1024 * (1024 if sys.platform == "darwin" else 1)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / unit
+        workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / unit
+        out.send(("ok", seconds, count, peak_mb, workers_mb))
     except BaseException as exc:  # tell the parent instead of printing a traceback here
-        out.send(("error", f"{type(exc).__name__}: {exc}", 0, 0.0))
+        out.send(("error", f"{type(exc).__name__}: {exc}", 0, 0.0, 0.0))
     finally:
         out.close()
 

@@ -21,8 +21,8 @@ def markdown(report: SpeedReport) -> str:
     >>> print(markdown(SpeedReport({}, {}, (), ())), end="")
     ## Indexing
     <BLANKLINE>
-    | articles | engine | s | articles/s | MB/s | × baseline | peak RSS MB | index MB |
-    |---|---|---|---|---|---|---|---|
+    | articles | engine | s | articles/s | MB/s | × baseline | peak RSS MB | worker peak MB | index MB |
+    |---|---|---|---|---|---|---|---|---|
     <BLANKLINE>
     ## Query latency (single thread, warm, top 10)
     <BLANKLINE>
@@ -31,16 +31,17 @@ def markdown(report: SpeedReport) -> str:
     """  # noqa: E501
     lines = ["## Indexing", ""]
     lines.append(
-        "| articles | engine | s | articles/s | MB/s | × baseline | peak RSS MB | index MB |"
+        "| articles | engine | s | articles/s | MB/s | × baseline | peak RSS MB "
+        "| worker peak MB | index MB |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     base = {t.size: t for t in report.indexing if t.engine == BASELINE}
     for t in report.indexing:
         ratio = t.articles_per_s / base[t.size].articles_per_s if t.size in base else 0
         lines.append(
             f"| {t.size:,} | {t.engine} | {t.seconds:.1f} | {t.articles_per_s:,.0f} "
             f"| {t.mb_per_s:.2f} | {ratio:.2f} | {t.peak_rss_mb:,.0f} "
-            f"| {t.index_mb:.1f} |"
+            f"| {t.worker_peak_rss_mb:,.0f} | {t.index_mb:.1f} |"
         )
     lines += ["", "## Query latency (single thread, warm, top 10)", ""]
     lines.append(

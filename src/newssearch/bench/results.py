@@ -42,6 +42,10 @@ class IndexTiming:
     #: Size of the index directory on disk (10^6 bytes).
     index_mb: float
     documents: int
+    #: Peak resident memory of the largest process the build started (Whoosh's
+    #: parallel writers; 0 when it started none): all processes together took
+    #: at most ``peak_rss_mb`` + processes × this.  Reports before it say 0.
+    worker_peak_rss_mb: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,8 @@ def _row(cls: type[_Row], row: object, where: str, source: str | None) -> _Row:
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
         if field.name not in row:
+            if field.default is not dataclasses.MISSING:
+                continue
             raise InputError(f"{where} has no {field.name!r}", source=source)
         value: Any = row[field.name]
         kind = str(field.type)  # a name: this module has ``from __future__ import annotations``
