@@ -133,14 +133,26 @@ class _Segment:
             return self._through_matcher(q)
         if type(q) is BestField and q.tiebreak:
             return self._through_matcher(q)
-        parts = [self.scores(s) for s in subqueries]
         if type(q) is wq.And:
-            merged = _intersection(parts)
-        elif type(q) is wq.Or:
-            merged = _union(parts)
-        else:
-            merged = _best(parts)
+            merged = self._conjunction(subqueries)
+            return merged if q.boost == 1.0 else _scaled(merged, q.boost)
+        parts = [self.scores(s) for s in subqueries]
+        merged = _union(parts) if type(q) is wq.Or else _best(parts)
         return merged if q.boost == 1.0 else _scaled(merged, q.boost)
+
+    def _conjunction(self, subqueries: Any) -> Scores:
+        """AND: the rarest clause first, the others only on the documents it found
+        (compound parts such as ``end`` of ``Wochenende`` are common words)."""
+        reader = self._sub.reader()
+        ordered = sorted(subqueries, key=lambda sub: sub.estimate_size(reader))
+        merged = self.scores(ordered[0])
+        for clause in ordered[1:]:
+            if not merged:
+                return {}
+            narrowed = _Segment(self._owner, self._sub, sorted(merged))
+            found = narrowed.scores(clause)
+            merged = {d: score + found[d] for d, score in merged.items() if d in found}
+        return merged
 
     def _pair(self, q: Any) -> Scores:
         """A two-word phrase (with slop) as Whoosh's SpanNear2 scores it: the
@@ -287,12 +299,6 @@ def _union(parts: list[Scores]) -> Scores:
         for docnum, score in part.items():
             out[docnum] = out[docnum] + score if docnum in out else score
     return out
-
-
-def _intersection(parts: list[Scores]) -> Scores:
-    parts = sorted(parts, key=len)
-    common = set(parts[0]).intersection(*parts[1:])
-    return {docnum: sum(part[docnum] for part in parts) for docnum in common}
 
 
 def _best(parts: list[Scores]) -> Scores:

@@ -196,9 +196,23 @@ class GermanAnalyzer(Composable):
     def find(self, value: str, terms: Container[str]) -> Iterator[tuple[int, int, str]]:
         """``(startchar, endchar, term)`` of each token of ``value`` (as indexed)
         whose term is in ``terms``: what a highlighter needs, without tokens."""
-        for text, _, _, start, end, _ in self._pieces(value):
-            if text in terms:
-                yield start, end, text
+        # Not through _pieces(): this runs over every hit's stored text, and
+        # only the chunks with a wanted term need their offset.
+        cache = self._cache
+        pos = 0
+        for chunk in value.split():
+            entry = cache.get(chunk)
+            if entry is None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                entry = cache[chunk] = self._analyse_chunk(chunk)
+            at = -1
+            for text, _, _, start, end, _ in entry[0]:
+                if text in terms:
+                    if at < 0:
+                        at = _locate(value, chunk, pos)
+                        pos = at + len(chunk)
+                    yield at + start, at + end, text
 
     def _analyse_chunk(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
         """The chain's tokens for one whitespace-free chunk, relative to it.
@@ -234,3 +248,16 @@ class GermanAnalyzer(Composable):
         # Every filter reads its input to the end, so the tokenizer is done
         # here; a chunk takes the positions up to its last raw token's.
         return pieces, last_pos + 1
+
+
+def _locate(text: str, chunk: str, pos: int) -> int:
+    """Where ``chunk`` next stands in ``text`` from ``pos`` on, as a whole chunk."""
+    end = len(chunk)
+    at = text.find(chunk, pos)
+    while at >= 0:
+        before_ok = at == 0 or text[at - 1].isspace()
+        after_ok = at + end == len(text) or text[at + end].isspace()
+        if before_ok and after_ok:
+            return at
+        at = text.find(chunk, at + 1)
+    raise ValueError(f"{chunk!r} is not a chunk of the text after {pos}")  # cannot happen
