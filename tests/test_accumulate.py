@@ -112,3 +112,34 @@ def test_the_best_field_is_the_maximum_and_a_pair_needs_its_words_close(
         assert got == _whoosh_scores(s, best) or all(
             got[d] == pytest.approx(v) for d, v in _whoosh_scores(s, best).items()
         )
+
+
+def test_phrases_of_any_length_and_slop_match_as_in_whoosh(sample_index: NewsIndex) -> None:
+    """Word runs taken from the articles (some reversed), 2 to 4 words, slop 1 to 3."""
+    import random
+
+    rng = random.Random(3)
+    with Searcher(sample_index) as s:
+        whoosh_searcher = s._searcher
+        matched = 0
+        for article in list(sample_articles())[:300:10]:
+            words = [
+                t.text
+                for t in s._analyzer(article.body, mode="query")
+                if getattr(t, "kind", "word") in ("word", "hpart")
+            ]
+            if len(words) < 5:
+                continue
+            length = rng.choice([2, 3, 4])
+            start = rng.randrange(len(words) - length)
+            run = words[start : start + length]
+            for phrase in (run, run[::-1]):
+                for slop in (1, 3):
+                    q = wq.Phrase("body", phrase, slop=slop, boost=0.5)
+                    expected = _whoosh_scores(s, q)
+                    got = Accumulator(whoosh_searcher).scores(q)
+                    assert got.keys() == expected.keys(), (phrase, slop)
+                    for docnum, score in got.items():
+                        assert score == pytest.approx(expected[docnum], rel=1e-9)
+                    matched += bool(expected)
+        assert matched > 20  # most runs are found, in their own article at least

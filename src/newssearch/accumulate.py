@@ -111,8 +111,8 @@ class _Segment:
             return found if q.boost == 1.0 else _scaled(found, q.boost)
         if kind in (wq.Or, wq.And, BestField):
             return self._compound(q)
-        if kind is wq.Phrase and len(q.words) == 2:  # type: ignore[attr-defined]
-            return self._pair(q)
+        if kind is wq.Phrase and len(q.words) >= 2:  # type: ignore[attr-defined]
+            return self._phrase(q)
         if kind is wq.AndMaybe:
             a = self.scores(q.a)  # type: ignore[attr-defined]
             b = self.scores(q.b)  # type: ignore[attr-defined]
@@ -154,29 +154,37 @@ class _Segment:
             merged = {d: score + found[d] for d, score in merged.items() if d in found}
         return merged
 
-    def _pair(self, q: Any) -> Scores:
-        """A two-word phrase (with slop) as Whoosh's SpanNear2 scores it: the
-        two words' scores added, where the second follows the first within
-        ``slop`` positions."""
+    def _phrase(self, q: Any) -> Scores:
+        """A phrase (with slop) as Whoosh's SpanNear2 scores it: the words'
+        scores added, where each word follows the one before within ``slop``
+        positions.  The documents with every word are found from the rarest
+        word on, and positions are decoded for those documents only."""
         if q.fieldname not in self._sub.schema:
             return {}
         field = self._sub.schema[q.fieldname]
         if not field.format or not field.format.supports("positions"):
             return self._through_matcher(q)
-        first = self._term(q.fieldname, q.words[0], positions=True)
-        if not first:
-            return {}
-        second = self._term(q.fieldname, q.words[1], positions=True)
+        reader = self._sub.reader()
+        words = list(q.words)
+        docs: list[int] | None = self._only
+        for word in sorted(set(words), key=lambda w: reader.doc_frequency(q.fieldname, w)):
+            found = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)
+            docs = sorted(found)
+            if not docs:
+                return {}
+        narrowed = _Segment(self._owner, self._sub, docs)
+        postings = {w: narrowed._term(q.fieldname, w, positions=True) for w in set(words)}
         slop = q.slop
         out: Scores = {}
-        for docnum in first.keys() & second.keys():
-            score_a, at = first[docnum]
-            score_b, bt = second[docnum]
-            for pos in at:
-                j = bisect_right(bt, pos)  # the first position after pos
-                if j < len(bt) and bt[j] - pos <= slop:
-                    out[docnum] = (score_a + score_b) * q.boost
+        for docnum in docs or ():
+            ends: Sequence[int] = postings[words[0]][docnum][1]
+            for word in words[1:]:
+                at = postings[word][docnum][1]
+                ends = [p for p in at if _follows(p, ends, slop)]
+                if not ends:
                     break
+            if ends:
+                out[docnum] = sum(postings[w][docnum][0] for w in words) * q.boost
         return out
 
     def _term(
@@ -286,6 +294,12 @@ def _blocks(
                     [vals[i] for i in keep] if values else (),
                 )
         matcher._next_block()
+
+
+def _follows(pos: int, ends: Sequence[int], slop: int) -> bool:
+    """Whether some position in (sorted) ``ends`` lies 1 to ``slop`` positions before ``pos``."""
+    i = bisect_left(ends, pos - slop)
+    return i < len(ends) and ends[i] < pos
 
 
 def _scaled(scores: Scores, boost: float) -> Scores:
