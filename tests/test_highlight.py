@@ -277,3 +277,35 @@ def test_renderers_without_matches_return_the_text() -> None:
     fragment = Fragment("Text <ohne> Treffer.", 0, 20, ())
     assert render_plain(fragment) == render_ansi(fragment) == fragment.text
     assert render_html(fragment) == "Text &lt;ohne&gt; Treffer."
+
+
+def test_splitting_near_the_matches_gives_the_fragments_full_splitting_gives() -> None:
+    """The highlighter splits sentences only around matches; nothing may change."""
+    import random
+
+    from newssearch.analysis import german_analyzer
+    from newssearch.highlight import Highlighter
+    from newssearch.sample import sample_articles
+    from newssearch.sentences import SentenceSplitter
+
+    class Everything(SentenceSplitter):
+        def spans_around(
+            self, text: str, ranges: object, *, margin: int = 100
+        ) -> list[tuple[int, int]]:
+            return self.spans(text)
+
+    analyzer = german_analyzer()
+    near = Highlighter(analyzer=analyzer, splitter=SentenceSplitter())
+    full = Highlighter(analyzer=analyzer, splitter=Everything())
+    rng = random.Random(5)
+    for article in list(sample_articles())[::5]:
+        text = "  \n" + article.lead + "\n\n" + article.body
+        words = [t.text for t in analyzer(text, mode="index")]
+        terms = frozenset(rng.sample(words, min(len(words), rng.choice([1, 2, 4]))))
+        for size in (120, 200):
+            assert near.fragments(text, terms, fragment_chars=size) == full.fragments(
+                text, terms, fragment_chars=size
+            )
+            assert near.leading(text, fragment_chars=size) == full.leading(
+                text, fragment_chars=size
+            )

@@ -7,10 +7,11 @@ compound parts, the best field per word, exact forms and word pairs, builds
 dozens of such nodes, and walking them was most of a query's time (cProfile
 of the speed suite's queries).  Here each term's postings are read a block
 at a time and their BM25 scores written into a dict, and the query's nodes
-combine the dicts: OR adds, AND adds over the common documents, the best
-field takes the maximum, a two-word phrase checks positions.  Scoring only
-some documents (the rescoring of the best matches) skips the blocks that
-hold none of them.
+combine the dicts: OR adds; AND starts from its rarest clause and reads the
+others only on the documents that clause found; the best field takes the
+maximum; a phrase finds the documents with all its words the same way and
+checks positions there.  Scoring only some documents (the rescoring of the
+best matches) skips the posting blocks that hold none of them.
 
 The numbers are Whoosh's own — the same formula on the same statistics,
 checked against the matchers in the tests.  A node or a scorer this module

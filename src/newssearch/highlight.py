@@ -67,8 +67,9 @@ class Highlighter:
 
     def leading(self, text: str, *, fragment_chars: int = 200) -> Fragment:
         """The opening sentences of ``text`` (about ``fragment_chars``), unmarked."""
+        first = len(text) - len(text.lstrip())  # where the first sentence can start
         sentences = (
-            self._splitter.spans_around(text, [(0, fragment_chars + 1)])
+            self._splitter.spans_around(text, [(first, first + fragment_chars + 1)])
             or self._splitter.spans(text)
             or [(0, len(text))]
         )

@@ -34,31 +34,34 @@ def _fast_path(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
     return getattr(analyzer, "term_positions", None)
 
 
-class NewsPositions(formats.Positions):
-    """Whoosh's ``Positions`` (frequency, weight, positions per posting)."""
+class _TermPositionsFormat(formats.Format):
+    """``word_values`` from the analyzer's term positions; ``_encoded`` is the value."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterable[Posting]:
         term_positions = _fast_path(value, analyzer, kwargs)
         if term_positions is None:
             return super().word_values(value, analyzer, **kwargs)
         fb = self.field_boost
-        encode = self.encode
+        encoded = self._encoded
         # Every token weighs 1.0, so a term's weight is its frequency.
         return [
-            (term, len(poslist), len(poslist) * fb, encode(poslist))
+            (term, len(poslist), len(poslist) * fb, encoded(poslist))
             for term, poslist in term_positions(value).items()
         ]
 
+    def _encoded(self, poslist: list[int]) -> bytes:
+        raise NotImplementedError
 
-class NewsFrequency(formats.Frequency):
+
+class NewsPositions(_TermPositionsFormat, formats.Positions):
+    """Whoosh's ``Positions`` (frequency, weight, positions per posting)."""
+
+    def _encoded(self, poslist: list[int]) -> bytes:
+        return bytes(self.encode(poslist))
+
+
+class NewsFrequency(_TermPositionsFormat, formats.Frequency):
     """Whoosh's ``Frequency`` (frequency and weight per posting)."""
 
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterable[Posting]:
-        term_positions = _fast_path(value, analyzer, kwargs)
-        if term_positions is None:
-            return super().word_values(value, analyzer, **kwargs)
-        fb = self.field_boost
-        return [
-            (term, len(poslist), len(poslist) * fb, pack_uint(len(poslist)))
-            for term, poslist in term_positions(value).items()
-        ]
+    def _encoded(self, poslist: list[int]) -> bytes:
+        return pack_uint(len(poslist))
