@@ -108,7 +108,7 @@ class _Segment:
         if q is wq.NullQuery:
             return {}
         if isinstance(q, wq.Term) and kind is wq.Term:
-            found = {d: s for d, (s, _) in self._term(q.fieldname, q.text).items()}
+            found = self._term(q.fieldname, q.text)[0]
             return found if q.boost == 1.0 else _scaled(found, q.boost)
         if kind in (wq.Or, wq.And, BestField):
             return self._compound(q)
@@ -169,7 +169,7 @@ class _Segment:
         words = list(q.words)
         docs: list[int] | None = self._only
         for word in sorted(set(words), key=lambda w: reader.doc_frequency(q.fieldname, w)):
-            found = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)
+            found = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)[0]
             docs = sorted(found)
             if not docs:
                 return {}
@@ -178,31 +178,31 @@ class _Segment:
         slop = q.slop
         out: Scores = {}
         for docnum in docs or ():
-            ends: Sequence[int] = postings[words[0]][docnum][1]
+            ends: Sequence[int] = postings[words[0]][1][docnum]
             for word in words[1:]:
-                at = postings[word][docnum][1]
-                ends = [p for p in at if _follows(p, ends, slop)]
+                ends = [p for p in postings[word][1][docnum] if _follows(p, ends, slop)]
                 if not ends:
                     break
             if ends:
-                out[docnum] = sum(postings[w][docnum][0] for w in words) * q.boost
+                out[docnum] = sum(postings[w][0][docnum] for w in words) * q.boost
         return out
 
     def _term(
         self, fieldname: str, text: str, *, positions: bool = False
-    ) -> dict[int, tuple[float, Sequence[int]]]:
-        """Score (and positions) of ``fieldname:text`` in each document that has it."""
+    ) -> tuple[Scores, dict[int, Sequence[int]]]:
+        """Score of ``fieldname:text`` in each document that has it, and (if asked)
+        its positions there."""
         sub = self._sub
         reader = sub.reader()
         if fieldname not in sub.schema:
-            return {}
+            return {}, {}
         field = sub.schema[fieldname]
         try:
             btext = field.to_bytes(text)
         except ValueError:
-            return {}
+            return {}, {}
         if (fieldname, btext) not in reader:
-            return {}
+            return {}, {}
         scorer = self._owner.context.weighting.scorer(sub, fieldname, btext)
         matcher = reader.postings(fieldname, btext, scorer=scorer)
         deleted: frozenset[int] = frozenset()
@@ -212,31 +212,33 @@ class _Segment:
             deleted = reader.deleted_docs_set
         if type(leaf) is not W3LeafMatcher or not isinstance(scorer, BM25FScorer):
             return self._term_through_matcher(matcher, positions)
-        matcher = leaf
         norms = self._owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         idf = scorer.idf
         k1_plus_1 = scorer.K1 + 1
         decode = field.format.decoder("positions") if positions else None
-        out: dict[int, tuple[float, Sequence[int]]] = {}
-        for ids, weights, values in _blocks(matcher, self._only, positions):
-            for i, (docnum, tf) in enumerate(zip(ids, weights, strict=True)):
+        scores: Scores = {}
+        where: dict[int, Sequence[int]] = {}
+        for ids, weights, values in _blocks(leaf, self._only, positions):
+            for docnum, tf in zip(ids, weights, strict=True):
                 # whoosh.scoring.bm25(), the length part looked up
-                score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
-                out[docnum] = (score, decode(values[i]) if decode else ())
-        for docnum in deleted.intersection(out):
-            del out[docnum]
-        return out
+                scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
+            if decode is not None:
+                where.update(zip(ids, map(decode, values), strict=True))
+        for docnum in deleted.intersection(scores):
+            del scores[docnum]
+            where.pop(docnum, None)
+        return scores, where
 
     def _term_through_matcher(
         self, matcher: Any, positions: bool
-    ) -> dict[int, tuple[float, Sequence[int]]]:
-        out: dict[int, tuple[float, Sequence[int]]] = {}
+    ) -> tuple[Scores, dict[int, Sequence[int]]]:
+        scores: Scores = {}
+        where: dict[int, Sequence[int]] = {}
         for docnum in self._visit(matcher):
-            out[docnum] = (
-                float(matcher.score()),
-                matcher.value_as("positions") if positions else (),
-            )
-        return out
+            scores[docnum] = float(matcher.score())
+            if positions:
+                where[docnum] = matcher.value_as("positions")
+        return scores, where
 
     def _through_matcher(self, q: wq.Query) -> Scores:
         matcher = q.matcher(self._sub, self._owner.context)

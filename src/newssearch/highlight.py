@@ -11,10 +11,10 @@ escapes the text and wraps matches in ``<mark>``.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from newssearch.analysis.chain import GermanAnalyzer
 from newssearch.sentences import SentenceSplitter
 
 __all__ = [
@@ -49,7 +49,7 @@ class Highlighter:
     """Finds and cuts highlighted fragments with one analyzer and sentence splitter."""
 
     def __init__(
-        self, *, analyzer: Callable[..., Iterable[Any]], splitter: SentenceSplitter | None = None
+        self, *, analyzer: GermanAnalyzer, splitter: SentenceSplitter | None = None
     ) -> None:
         self._analyzer = analyzer
         self._splitter = splitter or SentenceSplitter()
@@ -149,15 +149,7 @@ class Highlighter:
 
     def _term_matches(self, text: str, terms: frozenset[str]) -> list[tuple[Span, str]]:
         """Ordered, merged ranges of matching tokens, each with a matched term."""
-        find = getattr(self._analyzer, "find", None)  # GermanAnalyzer's, without tokens
-        if find is not None:
-            raw = sorted(((start, end), term) for start, end, term in find(text, terms))
-        else:
-            raw = sorted(
-                ((t.startchar, t.endchar), t.text)
-                for t in self._analyzer(text, positions=True, chars=True, mode="index")
-                if t.text in terms
-            )
+        raw = sorted(((start, end), term) for start, end, term in self._analyzer.find(text, terms))
         merged: list[tuple[Span, str]] = []
         for (start, end), term in raw:
             if merged and start < merged[-1][0][1]:

@@ -12,11 +12,12 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from typing import TYPE_CHECKING, Any
 
 from newssearch.errors import AnalyzerError
+
+if TYPE_CHECKING:  # NLTK is imported when a splitter first splits (it is slow to import)
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 __all__ = ["SentenceSplitter"]
 
@@ -37,6 +38,8 @@ def _parameters() -> PunktParameters:
         data = json.loads(gzip.decompress(raw))
     except (OSError, ValueError) as exc:
         raise AnalyzerError(f"the sentence splitter's parameters are missing: {exc}") from exc
+    from nltk.tokenize.punkt import PunktParameters
+
     params = PunktParameters()
     params.abbrev_types = set(data["abbrev_types"])
     params.collocations = {tuple(pair) for pair in data["collocations"]}
@@ -140,6 +143,8 @@ class SentenceSplitter:
 
     def _split(self, line: str, offset: int) -> list[tuple[int, int]]:
         if self._tokenizer is None:
+            from nltk.tokenize.punkt import PunktSentenceTokenizer
+
             self._tokenizer = PunktSentenceTokenizer(_parameters())
         out = []
         for start, end in self._tokenizer.span_tokenize(line):

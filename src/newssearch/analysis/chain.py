@@ -164,11 +164,7 @@ class GermanAnalyzer(Composable):
         prev_in: int | None = None
         for chunk in _CHUNK.finditer(value):
             word = chunk.group()
-            entry = cache.get(word)
-            if entry is None:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                entry = cache[word] = self._analyse_chunk(word)
+            entry = cache.get(word) or self._miss(word)
             pieces, advance = entry
             offset = start_char + chunk.start()
             for text, kind, rel_pos, start, end, original in pieces:
@@ -201,11 +197,7 @@ class GermanAnalyzer(Composable):
         cache = self._cache
         pos = 0
         for chunk in value.split():
-            entry = cache.get(chunk)
-            if entry is None:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                entry = cache[chunk] = self._analyse_chunk(chunk)
+            entry = cache.get(chunk) or self._miss(chunk)
             at = -1
             for text, _, _, start, end, _ in entry[0]:
                 if text in terms:
@@ -213,6 +205,14 @@ class GermanAnalyzer(Composable):
                         at = _locate(value, chunk, pos)
                         pos = at + len(chunk)
                     yield at + start, at + end, text
+
+    def _miss(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
+        """Analyse a chunk that is not in the cache yet, and keep it there."""
+        cache = self._cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        entry = cache[chunk] = self._analyse_chunk(chunk)
+        return entry
 
     def _analyse_chunk(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
         """The chain's tokens for one whitespace-free chunk, relative to it.
