@@ -282,7 +282,7 @@ class TantivyDE:
 class NewsSearchEngine:
     """newssearch itself: ``build_index`` then ``Searcher.search(text, highlight=False)``.
 
-    ``settings`` is the JSON form of :class:`newssearch.schema.IndexSettings`
+    ``settings`` is the JSON form of :class:`newssearch.config.IndexSettings`
     (``{"analyzer": {...}, "boosts": {...}}``), so that ablations are plain data.
     """
 
@@ -296,8 +296,8 @@ class NewsSearchEngine:
         self._searcher: Any = None
 
     def index(self, docs: Sequence[Article]) -> None:
-        from newssearch.indexer import build_index
-        from newssearch.schema import IndexSettings
+        from newssearch.config import IndexSettings
+        from newssearch.index import build_index
         from newssearch.search import Searcher
 
         settings = IndexSettings.from_json(self._settings)

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from newssearch.bench import corpus
 from newssearch.bench.queries import load_queries
-from newssearch.indexer import _init_index, build_index, document_fields, open_index
-from newssearch.schema import IndexSettings
+from newssearch.config import IndexSettings
+from newssearch.engine.documents import to_document
+from newssearch.index import _init_index, build_index, open_index
 from newssearch.search import Searcher
 
 #: Parts of the pipeline, by the path of the module a function lives in.
@@ -54,10 +55,10 @@ def index_phases(size: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         _init_index(Path(tmp) / "ix", IndexSettings())
         with open_index(Path(tmp) / "ix") as index:
-            writer = index.whoosh.writer(limitmb=512)
+            writer = index.store.writer(limitmb=512)
             started = time.perf_counter()
             for article in corpus(size):
-                writer.add_document(**document_fields(article))
+                writer.add_document(**to_document(article))
             added = time.perf_counter()
             writer.commit()
             return added - started, time.perf_counter() - added

@@ -9,7 +9,7 @@ the table shows MRR@10, nDCG@10, Recall@1/10/100, the time to index and the
 mean time per query.  ``--json`` writes every number with the environment.
 
 Engines are data: :data:`ENGINES` maps a name to a factory, and the
-newssearch variants (ablations) are :class:`newssearch.schema.IndexSettings`
+newssearch variants (ablations) are :class:`newssearch.config.IndexSettings`
 in their JSON form in :data:`NEWSSEARCH_VARIANTS`; add a line there to
 measure another setting.
 """

@@ -9,9 +9,9 @@ import pytest
 from whoosh import query as wq
 
 from newssearch import Searcher, build_index, open_index
-from newssearch.accumulate import Accumulator
-from newssearch.indexer import NewsIndex
-from newssearch.ranking import BestField
+from newssearch.engine.accumulate import Accumulator
+from newssearch.engine.scoring import BestField
+from newssearch.index import NewsIndex
 from newssearch.sample import sample_articles
 
 #: Free text of every shape the parser builds (compounds, hyphenated words,
@@ -57,7 +57,8 @@ def _whoosh_scores(searcher: Searcher, q: wq.Query) -> dict[int, float]:
 def test_every_match_gets_the_score_whoosh_gives_it(sample_index: NewsIndex, text: str) -> None:
     with Searcher(sample_index) as s:
         assert len(s._searcher.leaf_searchers()) == 3  # the multi-segment path is tested
-        main, boosts = s._plan(text)
+        plan = s.plan(text)
+        main, boosts = plan.match, plan.rescore
         for q in (main, boosts) if boosts is not None else (main,):
             expected = _whoosh_scores(s, q)
             got = Accumulator(s._searcher).scores(q)
@@ -71,7 +72,8 @@ def test_scoring_some_documents_gives_their_scores_and_only_theirs(
     sample_index: NewsIndex, text: str
 ) -> None:
     with Searcher(sample_index) as s:
-        main, boosts = s._plan(text)
+        plan = s.plan(text)
+        main, boosts = plan.match, plan.rescore
         q = main if boosts is None else wq.Or([main, boosts])
         everything = Accumulator(s._searcher).scores(q)
         wanted = [*sorted(everything)[::3], 0, 1, 2, 299]  # matches and maybe not
@@ -81,7 +83,7 @@ def test_scoring_some_documents_gives_their_scores_and_only_theirs(
 
 def test_a_filter_keeps_only_the_allowed_documents(sample_index: NewsIndex) -> None:
     with Searcher(sample_index) as s:
-        q = s._plan("Regierung Wien")[0]
+        q = s.plan("Regierung Wien").match
         everything = Accumulator(s._searcher).scores(q)
         allow = set(list(everything)[::2])
         assert Accumulator(s._searcher).scores(q, allow=allow) == {d: everything[d] for d in allow}

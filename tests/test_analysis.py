@@ -4,8 +4,10 @@ text (property tests), pickling, and one chain for indexing and for queries."""
 from __future__ import annotations
 
 import csv
+import json
 import pickle
 from collections.abc import Iterator
+from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import LowercaseFilter
 
-from newssearch import AnalyzedToken, AnalyzerConfig, Article, analyze, build_index, german_analyzer
-from newssearch.analysis import exact_analyzer
+from newssearch import (
+    AnalyzedToken,
+    AnalyzerConfig,
+    Article,
+    Searcher,
+    analyze,
+    build_index,
+    german_analyzer,
+)
+from newssearch.analysis import PHRASE_KINDS, TokenKind, exact_analyzer
 from newssearch.analysis.compounds import CompoundSplitter, DecompoundFilter
 from newssearch.analysis.filters import (
     GermanNormalizeFilter,
@@ -25,9 +35,9 @@ from newssearch.analysis.filters import (
 )
 from newssearch.analysis.tokenizer import NewsTokenizer
 from newssearch.article import TEXT_FIELDS
-from newssearch.indexer import NewsIndex, open_index
-from newssearch.schema import IndexSettings, build_schema, exact_field
-from newssearch.search import Searcher
+from newssearch.config import IndexSettings
+from newssearch.engine.schema import build_schema, exact_field
+from newssearch.index import NewsIndex, open_index
 
 DATA = Path(__file__).parent / "data"
 SEED = (DATA / "seed_article.txt").read_text(encoding="utf-8")
@@ -39,7 +49,7 @@ Row = tuple[str, int, int, int, str]
 def rows(analyzer: Any, text: str, **options: Any) -> list[Row]:
     """What ``analyzer`` makes of ``text``: (text, position, start, end, kind) per token."""
     return [
-        (t.text, t.pos, t.startchar, t.endchar, getattr(t, "kind", "word"))
+        (t.text, t.pos, t.startchar, t.endchar, t.kind)
         for t in analyzer(text, positions=True, chars=True, **options)
     ]
 
@@ -461,10 +471,10 @@ QUERY_WORDS = [
 
 
 def test_query_words_analyse_to_terms_the_index_holds(seed_index: NewsIndex) -> None:
-    schema = seed_index.whoosh.schema
+    schema = seed_index.schema
     analyzer = schema["body"].analyzer
     assert analyzer == german_analyzer(seed_index.settings.analyzer)
-    with seed_index.whoosh.reader() as reader:
+    with seed_index.store.reader() as reader:
         for word in QUERY_WORDS:
             terms = [t.text for t in analyzer(word, mode="query")]
             assert terms, word
@@ -475,7 +485,7 @@ def test_query_words_analyse_to_terms_the_index_holds(seed_index: NewsIndex) -> 
 
 
 def test_parsed_queries_use_terms_the_index_holds(seed_index: NewsIndex) -> None:
-    with Searcher(seed_index) as searcher, seed_index.whoosh.reader() as reader:
+    with Searcher(seed_index) as searcher, seed_index.store.reader() as reader:
         for word in QUERY_WORDS:
             terms = {
                 (field, text)
@@ -492,3 +502,92 @@ def test_parsed_queries_use_terms_the_index_holds(seed_index: NewsIndex) -> None
         ]
         assert exact == ["sicherheitsgarantien"]
         assert (exact_field("body"), "sicherheitsgarantien") in reader
+
+
+# (e) Token kinds and the analyzer's own steps -----------------------------------------------
+
+
+def test_token_kinds_are_the_plain_strings_they_always_were() -> None:
+    assert [str(k) for k in TokenKind] == ["word", "whole", "hpart", "cpart"]
+    assert all(isinstance(k, str) for k in TokenKind)
+    assert frozenset({"word", "hpart"}) == PHRASE_KINDS
+    assert "hpart" in PHRASE_KINDS and TokenKind.WHOLE not in PHRASE_KINDS
+    tokens = analyze("US-Präsident lobt Sicherheitsgarantien")
+    assert [t.kind for t in tokens] == ["whole", "hpart", "hpart", "word", "word", "cpart", "cpart"]
+    dumped = json.loads(json.dumps([asdict(t) for t in tokens]))
+    assert [row["kind"] for row in dumped] == [str(t.kind) for t in tokens]
+    assert f"{tokens[0].kind}" == "whole"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"mode": "index"},
+        {"mode": "query"},
+        {"mode": ""},
+        {"mode": "index", "keeporiginal": True},
+        {"mode": "index", "removestops": False},
+        {"mode": "query", "tokenize": False},
+    ],
+    ids=["index", "query", "nomode", "keeporiginal", "keepstops", "notokenize"],
+)
+def test_every_token_carries_a_token_kind(options: dict[str, Any]) -> None:
+    text = SEED[:3000]
+    for analyzer in (german_analyzer(), exact_analyzer()):
+        kinds = {t.kind for t in analyzer(text, positions=True, chars=True, **options)}
+        assert kinds and all(type(k) is TokenKind for k in kinds), kinds
+    tokens = documented_chain()(text, positions=True, chars=True, mode="query")
+    assert all(type(t.kind) is TokenKind for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("config", "exact", "steps"),
+    [
+        (
+            AnalyzerConfig(),
+            False,
+            [
+                NewsTokenizer,
+                LowercaseFilter,
+                GermanStopFilter,
+                DecompoundFilter,
+                GermanNormalizeFilter,
+                GermanStemFilter,
+            ],
+        ),
+        (
+            AnalyzerConfig(),
+            True,
+            [NewsTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter],
+        ),
+        (
+            AnalyzerConfig(stopwords=False, normalize=False),
+            False,
+            [NewsTokenizer, LowercaseFilter, DecompoundFilter, GermanStemFilter],
+        ),
+        (AnalyzerConfig(decompound=False, stemming=False), False, None),
+    ],
+    ids=["default", "exact", "nostop-nonorm", "nosplit-nostem"],
+)
+def test_the_analyzer_runs_its_own_steps_built_from_the_config(
+    config: AnalyzerConfig, exact: bool, steps: list[type] | None
+) -> None:
+    analyzer = german_analyzer(config) if not exact else exact_analyzer(config)
+    want = steps or [NewsTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter]
+    assert [type(step) for step in analyzer.steps] == want
+    assert analyzer.steps == pickle.loads(pickle.dumps(analyzer)).steps
+    # Whoosh's composition of the same steps (for callers who want it) agrees.
+    chain = documented_chain(config, exact=exact)
+    assert rows(analyzer.chain, SEED, mode="query") == rows(chain, SEED, mode="query")
+    assert rows(analyzer, SEED, mode="query") == rows(chain, SEED, mode="query")
+
+
+def test_no_morph_skips_stemming_as_in_whoosh_composition() -> None:
+    """Whoosh asks for unstemmed words with ``no_morph=True`` (spelling suggestions)."""
+    analyzer = german_analyzer()
+    text = "Die Verteidigungsminister beraten über Sicherheitsgarantien"
+    for mode in ("query", ""):
+        unstemmed = rows(analyzer, text, mode=mode, no_morph=True)
+        assert unstemmed == rows(documented_chain(), text, mode=mode, no_morph=True)
+        assert unstemmed == rows(documented_chain(AnalyzerConfig(stemming=False)), text, mode=mode)
+        assert unstemmed != rows(analyzer, text, mode=mode)

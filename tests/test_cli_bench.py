@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from newssearch import bench, cli
+from newssearch import bench
 from newssearch.bench import BASELINE, ENGINES, IndexTiming, Latency, SpeedReport
 from newssearch.bench.engines import SQLiteFTS5, Tantivy
 from test_cli import cli as run_cli
@@ -158,8 +158,7 @@ def test_bench_adds_to_an_earlier_report_and_plots(
     assert plotted or "no plot (matplotlib is not installed" in run.err
 
 
-def test_the_parser_names_every_engine_without_importing_them() -> None:
-    assert ",".join(ENGINES) == cli._BENCH_ENGINES
+def test_the_parser_imports_no_engine() -> None:
     code = (
         "import sys, newssearch, newssearch.cli; newssearch.cli._build_parser(); "
         "print(sorted(m for m in sys.modules if m.startswith('newssearch.bench') "

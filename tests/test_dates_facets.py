@@ -87,7 +87,7 @@ def test_hits_carry_published_as_the_same_instant_in_utc(dated: Searcher) -> Non
     for hit in hits:
         expected = BY_ID[hit.id].published
         assert expected is not None
-        assert_utc_instant(hit.fields["published"], expected)
+        assert_utc_instant(hit.article.published, expected)
 
 
 def test_published_keeps_microseconds_and_survives_reopening(tmp_path: Path) -> None:
@@ -95,16 +95,16 @@ def test_published_keeps_microseconds_and_survives_reopening(tmp_path: Path) -> 
     build_index(tmp_path / "ix", [Article(id="a", title="Derby", published=moment)])[0].close()
     with open_index(tmp_path / "ix") as index, Searcher(index) as searcher:
         (hit,) = searcher.search("Derby").hits
-    assert_utc_instant(hit.fields["published"], moment)
-    assert hit.fields["published"] == datetime(2025, 8, 14, 19, 30, 5, 250000, tzinfo=UTC)
+    assert_utc_instant(hit.article.published, moment)
+    assert hit.article.published == datetime(2025, 8, 14, 19, 30, 5, 250000, tzinfo=UTC)
 
 
-def test_an_article_without_published_has_no_published_field(tmp_path: Path) -> None:
+def test_an_article_without_published_has_no_published_date(tmp_path: Path) -> None:
     index, _ = build_index(tmp_path / "ix", [*DATED, Article(id="ohne", title="Derby ohne Datum")])
     with index, Searcher(index) as searcher:
-        fields = {hit.id: hit.fields for hit in searcher.search("Derby").hits}
-    assert "published" not in fields["ohne"]
-    assert all("published" in fields[doc_id] for doc_id in BY_ID)
+        articles = {hit.id: hit.article for hit in searcher.search("Derby").hits}
+    assert articles["ohne"].published is None
+    assert all(articles[doc_id].published is not None for doc_id in BY_ID)
 
 
 # --- sorting ----------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_cli_indexes_jsonl_with_published(
     with open_index(path) as index, Searcher(index) as searcher:
         hits = searcher.search("Derby", sort="newest").hits
     assert [hit.id for hit in hits] == ["naiv", "abend", "tag"]
-    published = {hit.id: hit.fields["published"] for hit in hits}
+    published = {hit.id: hit.article.published for hit in hits}
     assert_utc_instant(published["abend"], datetime(2025, 8, 14, 19, 30, tzinfo=UTC))
     assert_utc_instant(published["naiv"], datetime(2025, 8, 14, 20, 15, tzinfo=UTC))
     assert_utc_instant(published["tag"], datetime(2025, 8, 1, tzinfo=UTC))

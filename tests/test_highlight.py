@@ -9,10 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from newssearch import Searcher, render_ansi, render_html, render_plain
+from newssearch import Hit, Searcher, render_ansi, render_html, render_plain
 from newssearch.article import TEXT_FIELDS
 from newssearch.highlight import Fragment
-from newssearch.search import Hit
 from newssearch.sentences import SentenceSplitter
 
 FRAGMENT_CHARS = 200  # Searcher.search's default fragment_chars
@@ -23,8 +22,9 @@ WORD_CHAR = re.compile(r"\w")
 def snippet_source(hit: Hit) -> str:
     """The text the body fragments are cut from: every stored text field but the
     one shown as the title, separated by blank lines (see Searcher._hit)."""
-    title_field = next(f for f in TEXT_FIELDS if hit.fields.get(f))
-    return "\n\n".join(hit.fields[f] for f in TEXT_FIELDS if f != title_field and hit.fields.get(f))
+    text = {f: getattr(hit.article, f) for f in TEXT_FIELDS}
+    title_field = next(f for f in TEXT_FIELDS if text[f])
+    return "\n\n".join(text[f] for f in TEXT_FIELDS if f != title_field and text[f])
 
 
 def hit_by_id(searcher: Searcher, query: str, doc_id: str, **options: object) -> Hit:

@@ -30,9 +30,11 @@ from newssearch import (
     index_exists,
     open_index,
 )
+from newssearch.article import FACET_FIELDS
 from newssearch.cli import main
-from newssearch.indexer import META_FILE
-from newssearch.schema import FACET_FIELDS, SCHEMA_VERSION, build_schema
+from newssearch.config import FORMAT_VERSION
+from newssearch.engine.schema import build_schema
+from newssearch.index import META_FILE
 
 #: Matches every article of ARTICLES (one word from each title).
 ALL_OF_THEM = "Putin OR Rapid OR Inflation OR Verteidigungsminister OR Reform"
@@ -48,7 +50,7 @@ def many(count: int) -> list[Article]:
 
 def stored(index: NewsIndex) -> dict[str, dict[str, Any]]:
     """Every live document's stored fields, by id."""
-    with index.searcher() as s:
+    with index.store.searcher() as s:
         return {doc["id"]: doc for doc in s.all_stored_fields()}
 
 
@@ -127,13 +129,13 @@ def test_open_index_refuses_a_foreign_whoosh_index(tmp_path: Path) -> None:
         open_index(path)
 
 
-def test_open_index_refuses_another_schema_version(tmp_path: Path) -> None:
+def test_open_index_refuses_a_newer_format_version(tmp_path: Path) -> None:
     path = tmp_path / "ix"
     create_index(path).close()
     meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    meta["schema_version"] = SCHEMA_VERSION + 1
+    meta["format_version"] = FORMAT_VERSION + 1
     (path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(IndexStateError, match="rebuild"):
+    with pytest.raises(IndexStateError, match=r"format version 3.*upgrade newssearch"):
         open_index(path)
 
 
@@ -310,7 +312,7 @@ def test_batch_size_smaller_than_the_import_still_indexes_everything(tmp_path: P
 
 
 def test_an_index_locked_by_another_writer_is_a_state_error(small_index: NewsIndex) -> None:
-    writer = small_index.whoosh.writer()
+    writer = small_index.store.writer()
     try:
         with pytest.raises(IndexStateError, match="locked"):
             small_index.update([article("neu")])
@@ -333,7 +335,7 @@ def test_stats_of_the_small_index(small_index: NewsIndex) -> None:
     assert stats.deleted == 0
     assert stats.segments >= 1
     assert stats.settings == IndexSettings()
-    assert stats.schema_version == SCHEMA_VERSION
+    assert stats.format_version == FORMAT_VERSION
     # Distinct terms: one id each; International, Sport, Wirtschaft, Inland; two authors,
     # two tags and one source; the url is stored, not indexed.
     assert stats.terms["id"] == len(ARTICLES)
@@ -394,7 +396,7 @@ def test_field_boosts_persist_in_the_index_settings(tmp_path: Path) -> None:
     path = tmp_path / "ix"
     build_index(path, [article("a")], settings=IndexSettings(boosts=boosts))[0].close()
     meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    assert meta["schema_version"] == SCHEMA_VERSION
+    assert meta["format_version"] == FORMAT_VERSION
     assert meta["settings"]["boosts"] == {"title": 5.0, "lead": 0.5, "body": 0.0}
     with open_index(path) as index:
         assert index.settings.boosts == boosts
@@ -446,7 +448,10 @@ def test_every_field_is_stored_for_display(tmp_path: Path) -> None:
     index, _ = build_index(tmp_path / "ix", [full])
     with index, Searcher(index) as searcher:
         (hit,) = searcher.search("Rapid").hits
-    assert dict(hit.fields) == {
+    assert hit.article == full
+    with pytest.warns(DeprecationWarning, match="Hit.article"):
+        fields = dict(hit.fields)
+    assert fields == {
         "id": "voll",
         "title": "Rapid gewinnt",
         "lead": "Derbysieg",
@@ -612,12 +617,12 @@ def test_schema_round_trips_through_pickle(settings: IndexSettings) -> None:
     ]
 
 
-def test_the_schema_read_back_from_disk_analyzes_as_built(tmp_path: Path) -> None:
+def test_the_schema_an_index_opens_with_analyzes_as_built(tmp_path: Path) -> None:
     settings = IndexSettings(analyzer=AnalyzerConfig(stemming=False))
     create_index(tmp_path / "ix", settings=settings).close()
     text = "Sicherheitsgarantien für Häuser"
     with open_index(tmp_path / "ix") as index:
-        on_disk = index.whoosh.schema
+        on_disk = index.schema
         again = pickle.loads(pickle.dumps(on_disk))
     expected = [t.text for t in build_schema(settings)["body"].analyzer(text)]
     assert [t.text for t in on_disk["body"].analyzer(text)] == expected

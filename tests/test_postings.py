@@ -11,9 +11,10 @@ from whoosh import formats
 from whoosh.analysis import StandardAnalyzer
 
 from newssearch.analysis import exact_analyzer, german_analyzer
-from newssearch.postings import NewsFrequency, NewsPositions
+from newssearch.config import IndexSettings
+from newssearch.engine.postings import NewsFrequency, NewsPositions
+from newssearch.engine.schema import build_schema
 from newssearch.sample import sample_articles
-from newssearch.schema import IndexSettings, build_schema
 
 PAIRS = [
     (NewsPositions(field_boost=1.0), formats.Positions(field_boost=1.0)),

@@ -8,8 +8,8 @@ import pytest
 from whoosh import query as wq
 
 from newssearch import Article, IndexSettings, Searcher, build_index
-from newssearch.ranking import BestField
-from newssearch.schema import Ranking
+from newssearch.config import Ranking
+from newssearch.engine.scoring import BestField
 
 
 @pytest.mark.parametrize(

@@ -159,4 +159,4 @@ def test_result_is_typed(searcher: Searcher) -> None:
     assert result.total == 1 and result.took_ms > 0 and result.offset == 0
     hit = result.hits[0]
     assert (hit.id, hit.rank, hit.title) == ("wirtschaft-1", 1, "Inflation sinkt auf 1,5 Prozent")
-    assert hit.score > 0 and hit.fields["section"] == "Wirtschaft"
+    assert hit.score > 0 and hit.article.section == "Wirtschaft"

@@ -5,8 +5,9 @@
 >>> search(index, "Sicherheitsgarantien Ukraine").hits[0].title  # doctest: +SKIP
 """
 
-from newssearch.analysis import AnalyzedToken, AnalyzerConfig, analyze, german_analyzer
+from newssearch.analysis import AnalyzedToken, analyze, german_analyzer
 from newssearch.article import Article
+from newssearch.config import AnalyzerConfig, FieldBoosts, IndexSettings, Ranking
 from newssearch.errors import (
     AnalyzerError,
     BenchmarkError,
@@ -18,7 +19,7 @@ from newssearch.errors import (
     QueryError,
 )
 from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
-from newssearch.indexer import (
+from newssearch.index import (
     DEFAULT_INDEX_DIR,
     IndexStats,
     NewsIndex,
@@ -29,9 +30,9 @@ from newssearch.indexer import (
     open_index,
 )
 from newssearch.loaders import CsvOptions, LoadReport, read_articles
+from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sample import sample_articles
-from newssearch.schema import FieldBoosts, IndexSettings
-from newssearch.search import Highlights, Hit, Searcher, SearchResult, search
+from newssearch.search import Searcher, search
 
 __version__ = "0.1.0"
 
@@ -57,6 +58,7 @@ __all__ = [
     "NewsIndex",
     "NewsSearchError",
     "QueryError",
+    "Ranking",
     "SearchResult",
     "Searcher",
     "UpdateReport",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Literal
 
 from newssearch.errors import InputError
 
-__all__ = ["TEXT_FIELDS", "Article"]
+__all__ = ["ARTICLE_FIELDS", "FACET_FIELDS", "STRING_FIELDS", "TEXT_FIELDS", "Article", "role_of"]
 
-#: The text fields of an article, in the order of their weight.
-TEXT_FIELDS = ("title", "lead", "body")
+#: What a field of :class:`Article` is for: the id, searchable text, the
+#: publication time, an exact value to filter and facet on (``tags`` has
+#: several), or a value only shown (``url``).  Every list of article fields in
+#: newssearch is derived from these roles.
+Role = Literal["id", "text", "date", "keyword", "keywords", "display"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +29,16 @@ class Article:
     'Kremlchef Putin'
     """
 
-    id: str
-    title: str = ""
-    lead: str = ""
-    body: str = ""
-    published: datetime | None = None
-    section: str = ""
-    source: str = ""
-    author: str = ""
-    url: str = ""
-    tags: tuple[str, ...] = ()
+    id: str = field(metadata={"role": "id"})
+    title: str = field(default="", metadata={"role": "text"})
+    lead: str = field(default="", metadata={"role": "text"})
+    body: str = field(default="", metadata={"role": "text"})
+    published: datetime | None = field(default=None, metadata={"role": "date"})
+    section: str = field(default="", metadata={"role": "keyword"})
+    source: str = field(default="", metadata={"role": "keyword"})
+    author: str = field(default="", metadata={"role": "keyword"})
+    url: str = field(default="", metadata={"role": "display"})
+    tags: tuple[str, ...] = field(default=(), metadata={"role": "keywords"})
 
     def __post_init__(self) -> None:
         problem = self.problem()
@@ -47,7 +51,7 @@ class Article:
             return "missing id"
         if self.id != self.id.strip():
             return f"id {self.id!r} has leading or trailing spaces"
-        for name in ("title", "lead", "body", "section", "source", "author", "url"):
+        for name in STRING_FIELDS:
             if not isinstance(getattr(self, name), str):
                 return f"field {name!r} of article {self.id!r} must be a string"
         if not (self.title.strip() or self.lead.strip() or self.body.strip()):
@@ -68,3 +72,22 @@ class Article:
             if text.strip():
                 return text.strip()
         return self.id
+
+
+def role_of(name: str) -> Role:
+    """The role of article field ``name`` (``KeyError`` for a name that is not one)."""
+    return _ROLES[name]
+
+
+_ROLES: dict[str, Role] = {f.name: f.metadata["role"] for f in fields(Article)}
+
+#: Every field of an article, in declaration order.
+ARTICLE_FIELDS: tuple[str, ...] = tuple(_ROLES)
+#: The text fields, in the order of their weight (title, lead, body).
+TEXT_FIELDS: tuple[str, ...] = tuple(n for n, r in _ROLES.items() if r == "text")
+#: Fields with exact values that can filter and facet (section, source, author, tags).
+FACET_FIELDS: tuple[str, ...] = tuple(n for n, r in _ROLES.items() if r in ("keyword", "keywords"))
+#: The fields whose value is one string (all but id, published and tags).
+STRING_FIELDS: tuple[str, ...] = tuple(
+    n for n, r in _ROLES.items() if r in ("text", "keyword", "display")
+)

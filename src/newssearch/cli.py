@@ -19,23 +19,20 @@ from newssearch.analysis import analyze
 from newssearch.errors import NewsSearchError, QueryError
 from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, write_trec_run
 from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
-from newssearch.indexer import (
+from newssearch.index import (
     DEFAULT_INDEX_DIR,
     build_index,
     index_exists,
     open_index,
 )
 from newssearch.loaders import FORMATS, CsvOptions, read_articles
+from newssearch.results import SearchResult
 from newssearch.sample import sample_articles
-from newssearch.search import Searcher, SearchResult
+from newssearch.search import Searcher
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-# The engines of `newssearch bench`, named here so that building the parser does not
-# import newssearch.bench (tests check this against newssearch.bench.ENGINES).
-_BENCH_ENGINES = "newssearch,whoosh-de,tantivy-de,sqlite-fts5"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -186,7 +183,7 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_engine_names,
         default=None,
         metavar="E,E",
-        help=f"engines to run (default: {_BENCH_ENGINES})",
+        help="engines to run, comma-separated (default: every engine of the suite)",
     )
     p.add_argument(
         "--queries",
@@ -394,7 +391,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
                     "segments": stats.segments,
                     "terms": stats.terms,
                     "size_bytes": stats.size_bytes,
-                    "schema_version": stats.schema_version,
+                    "format_version": stats.format_version,
                     "settings": stats.settings.to_json(),
                 },
                 ensure_ascii=False,
@@ -525,10 +522,11 @@ def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> No
         title = render(hl.title) if hl and hl.title else hit.title
         print()
         print(f"{hit.rank:>3}. {_one_line(title, 200)}")
+        article = hit.article
         facts = [
-            str(hit.fields.get(k))
-            for k in ("section", "source", "author", "published")
-            if hit.fields.get(k)
+            str(value)
+            for value in (article.section, article.source, article.author, article.published)
+            if value
         ]
         score = "" if hit.score is None else f"   score {hit.score:.2f}"
         print(f"     {' · '.join([*facts, hit.id])}{score}")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newssearch.article import Article
+from newssearch.config import IndexSettings
 from newssearch.errors import InputError
-from newssearch.indexer import build_index
+from newssearch.index import build_index
 from newssearch.loaders import read_articles
-from newssearch.schema import IndexSettings
 from newssearch.search import Searcher
 
 __all__ = [

@@ -16,13 +16,17 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Composable, IDTokenizer, LowercaseFilter
 
-from newssearch.analysis.chain import AnalyzerConfig, GermanAnalyzer
+from newssearch.analysis.chain import GermanAnalyzer
 from newssearch.analysis.filters import GermanNormalizeFilter
+from newssearch.analysis.tokenizer import PHRASE_KINDS, TokenKind
+from newssearch.config import AnalyzerConfig
 
 __all__ = [
+    "PHRASE_KINDS",
     "AnalyzedToken",
     "AnalyzerConfig",
     "GermanAnalyzer",
+    "TokenKind",
     "analyze",
     "exact_analyzer",
     "german_analyzer",
@@ -35,8 +39,9 @@ class AnalyzedToken:
     """One token as the analyzer makes it (like Elasticsearch's ``_analyze``).
 
     ``text`` is the indexed term, ``start``/``end`` the offsets of
-    ``original`` in the input, ``kind`` one of ``word``, ``whole`` (a
-    hyphenated word), ``hpart`` (its part) and ``cpart`` (a compound part).
+    ``original`` in the input, ``kind`` a :class:`TokenKind` (a ``str``):
+    ``word``, ``whole`` (a hyphenated word), ``hpart`` (its part) or
+    ``cpart`` (a compound part).
     """
 
     text: str
@@ -74,8 +79,8 @@ def analyze(text: str, *, config: AnalyzerConfig | None = None) -> list[Analyzed
             t.startchar,
             t.endchar,
             t.pos,
-            getattr(t, "kind", "word"),
-            getattr(t, "original", text[t.startchar : t.endchar]),
+            t.kind,
+            t.original,
         )
         for t in german_analyzer(config)(text, positions=True, chars=True, mode="index")
     ]

@@ -7,55 +7,63 @@ highlighting it does not push every token through six generators: the
 text is cut at whitespace and each chunk (a word, with any punctuation that
 sticks to it) is looked up in a cache of the tokens the chain made of it
 before, so the tokenizer and the filters run once per distinct surface form.
-Queries and other modes run the plain composed chain.  Both give the same
-tokens (the test suite checks this on the bundled corpus and on random text).
+Queries and other modes run the steps composed as a plain chain.  Both give
+the same tokens (the test suite checks this on the bundled corpus and on
+random text).
+
+The steps are the analyzer's own list (tokenizer, then filters), built from
+its :class:`~newssearch.config.AnalyzerConfig`; it composes them itself, the
+way Whoosh's ``CompositeAnalyzer`` does (``no_morph=True`` skips stemming),
+and offers that composition as :attr:`GermanAnalyzer.chain` for callers who
+want Whoosh's own object.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from whoosh.analysis import Composable, LowercaseFilter, Token
+from whoosh.analysis import Composable, Filter, LowercaseFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from newssearch.analysis.compounds import DecompoundFilter
 from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
 from newssearch.analysis.tokenizer import NewsToken, NewsTokenizer, Piece
+from newssearch.cache import BoundedCache
+from newssearch.config import AnalyzerConfig
 
-__all__ = ["AnalyzerConfig", "GermanAnalyzer"]
+__all__ = ["GermanAnalyzer"]
 
 #: Bound of the per-analyzer chunk cache; cleared when full.
 _CACHE_LIMIT = 300_000
 #: What the text is cut into for caching: runs of non-whitespace.
 _CHUNK = re.compile(r"\S+")
 
+#: What the chain makes of one chunk: its tokens, relative to the chunk, and
+#: how many positions the chunk takes.
+_Entry = tuple[tuple[Piece, ...], int]
 
-@dataclass(frozen=True)
-class AnalyzerConfig:
-    """Which steps of the German chain run (all by default).
 
-    ``min_part_length`` is the shortest compound part that is split off.
-    """
-
-    stemming: bool = True
-    normalize: bool = True
-    decompound: bool = True
-    stopwords: bool = True
-    min_part_length: int = 3
-
-    def __post_init__(self) -> None:
-        if self.min_part_length < 2:
-            raise ValueError("min_part_length must be at least 2")
+def _filters(config: AnalyzerConfig, *, exact: bool) -> tuple[Filter, ...]:
+    """The filters that follow the tokenizer for ``config``, in the order they run."""
+    steps: list[Filter] = [LowercaseFilter()]
+    if config.stopwords:
+        steps.append(GermanStopFilter())
+    if config.decompound and not exact:
+        steps.append(DecompoundFilter(min_part_length=config.min_part_length))
+    if config.normalize:
+        steps.append(GermanNormalizeFilter())
+    if config.stemming and not exact:
+        steps.append(GermanStemFilter())
+    return tuple(steps)
 
 
 class GermanAnalyzer(Composable):
     """The German chain for ``config``; ``exact=True`` leaves out stemming and compound parts.
 
-    Picklable: it holds only its configuration and rebuilds its filters and
-    cache on first use.
+    Picklable: it holds only its configuration and rebuilds its steps and
+    cache when unpickled.
     """
 
     def __init__(self, config: AnalyzerConfig | None = None, *, exact: bool = False) -> None:
@@ -64,8 +72,10 @@ class GermanAnalyzer(Composable):
         self._reset()
 
     def _reset(self) -> None:
+        self._tokenizer = NewsTokenizer()
+        self._filters = _filters(self.config, exact=self.exact)
         self._chain: CompositeAnalyzer | None = None
-        self._cache: dict[str, tuple[tuple[Piece, ...], int]] = {}
+        self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config, "exact": self.exact}
@@ -89,20 +99,19 @@ class GermanAnalyzer(Composable):
         return f"{type(self).__name__}({self.config!r}, exact={self.exact})"
 
     @property
+    def steps(self) -> tuple[Composable, ...]:
+        """The tokenizer, then the filters, in the order they run."""
+        return (self._tokenizer, *self._filters)
+
+    @property
     def chain(self) -> CompositeAnalyzer:
-        """The composed Whoosh chain this analyzer stands for."""
+        """The steps as one Whoosh ``CompositeAnalyzer`` (sharing their caches).
+
+        This analyzer does not use it: it is for callers that want Whoosh's
+        own composition, and gives the same tokens as ``mode="query"``.
+        """
         if self._chain is None:
-            config = self.config
-            chain: Any = NewsTokenizer() | LowercaseFilter()
-            if config.stopwords:
-                chain = chain | GermanStopFilter()
-            if config.decompound and not self.exact:
-                chain = chain | DecompoundFilter(min_part_length=config.min_part_length)
-            if config.normalize:
-                chain = chain | GermanNormalizeFilter()
-            if config.stemming and not self.exact:
-                chain = chain | GermanStemFilter()
-            self._chain = chain
+            self._chain = CompositeAnalyzer(*self.steps)
         return self._chain
 
     def __call__(
@@ -117,23 +126,37 @@ class GermanAnalyzer(Composable):
         tokenize: bool = True,
         mode: str = "",
         **kwargs: Any,
-    ) -> Iterator[Token]:
+    ) -> Iterator[NewsToken]:
         if mode != "index" or not tokenize or not removestops or keeporiginal:
-            return iter(
-                self.chain(
-                    value,
-                    positions=positions,
-                    chars=chars,
-                    keeporiginal=keeporiginal,
-                    removestops=removestops,
-                    start_pos=start_pos,
-                    start_char=start_char,
-                    tokenize=tokenize,
-                    mode=mode,
-                    **kwargs,
-                )
+            return self._composed(
+                value,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
             )
         return self._cached(value, positions, chars, start_pos, start_char, kwargs)
+
+    def _composed(self, value: str, no_morph: bool = False, **kwargs: Any) -> Iterator[NewsToken]:
+        """The tokenizer's tokens through the filters, as Whoosh's
+        ``CompositeAnalyzer`` runs them (``no_morph=True`` leaves out stemming)."""
+        return self._filtered(self._tokenizer(value, **kwargs), no_morph=no_morph)
+
+    def _filtered(
+        self, tokens: Iterator[NewsToken], *, no_morph: bool = False
+    ) -> Iterator[NewsToken]:
+        """``tokens`` through each filter in turn; ``no_morph`` skips those with ``is_morph``."""
+        out: Iterator[Token] = tokens
+        for step in self._filters:
+            if not (no_morph and step.is_morph):
+                out = step(out)
+        # The filters change and yield the tokenizer's token, a NewsToken.
+        return cast("Iterator[NewsToken]", out)
 
     def _cached(
         self,
@@ -143,7 +166,7 @@ class GermanAnalyzer(Composable):
         start_pos: int,
         start_char: int,
         options: dict[str, Any],
-    ) -> Iterator[Token]:
+    ) -> Iterator[NewsToken]:
         t = NewsToken(positions, chars, removestops=True, mode="index", **options)
         t.boost = 1.0
         t.stopped = False
@@ -157,14 +180,14 @@ class GermanAnalyzer(Composable):
 
     def _pieces(self, value: str, start_pos: int = 0, start_char: int = 0) -> Iterator[Piece]:
         """The tokens of ``value`` as tuples, analysing each distinct chunk once."""
-        cache = self._cache
+        get = self._cache.get  # bound once: as fast as a plain dict's get (see newssearch.cache)
         renumber = self.config.stopwords
         pos = start_pos
         out_pos = -1
         prev_in: int | None = None
         for chunk in _CHUNK.finditer(value):
             word = chunk.group()
-            entry = cache.get(word) or self._miss(word)
+            entry = get(word) or self._miss(word)
             pieces, advance = entry
             offset = start_char + chunk.start()
             for text, kind, rel_pos, start, end, original in pieces:
@@ -194,10 +217,10 @@ class GermanAnalyzer(Composable):
         whose term is in ``terms``: what a highlighter needs, without tokens."""
         # Not through _pieces(): this runs over every hit's stored text, and
         # only the chunks with a wanted term need their offset.
-        cache = self._cache
+        get = self._cache.get
         pos = 0
         for chunk in value.split():
-            entry = cache.get(chunk) or self._miss(chunk)
+            entry = get(chunk) or self._miss(chunk)
             at = -1
             for text, _, _, start, end, _ in entry[0]:
                 if text in terms:
@@ -206,15 +229,11 @@ class GermanAnalyzer(Composable):
                         pos = at + len(chunk)
                     yield at + start, at + end, text
 
-    def _miss(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
+    def _miss(self, chunk: str) -> _Entry:
         """Analyse a chunk that is not in the cache yet, and keep it there."""
-        cache = self._cache
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        entry = cache[chunk] = self._analyse_chunk(chunk)
-        return entry
+        return self._cache.put(chunk, self._analyse_chunk(chunk))
 
-    def _analyse_chunk(self, chunk: str) -> tuple[tuple[Piece, ...], int]:
+    def _analyse_chunk(self, chunk: str) -> _Entry:
         """The chain's tokens for one whitespace-free chunk, relative to it.
 
         No token spans whitespace and no tokenizer rule looks past it, so a
@@ -222,28 +241,17 @@ class GermanAnalyzer(Composable):
         token by token, except that stopwords close position gaps, which
         :meth:`_cached` redoes across chunks.
         """
-        items = self.chain.items
         last_pos = -1
 
-        def raw() -> Iterator[Token]:
+        def raw() -> Iterator[NewsToken]:
             nonlocal last_pos
-            for token in items[0](chunk, positions=True, chars=True, mode="index"):
+            for token in self._tokenizer(chunk, positions=True, chars=True, mode="index"):
                 last_pos = token.pos
                 yield token
 
-        tokens: Iterator[Token] = raw()
-        for item in items[1:]:
-            tokens = item(tokens)
         pieces = tuple(
-            (
-                t.text,
-                getattr(t, "kind", "word"),
-                t.pos,
-                t.startchar,
-                t.endchar,
-                getattr(t, "original", t.text),
-            )
-            for t in tokens
+            (t.text, t.kind, t.pos, t.startchar, t.endchar, t.original)
+            for t in self._filtered(raw())
         )
         # Every filter reads its input to the end, so the tokenizer is done
         # here; a chunk takes the positions up to its last raw token's.

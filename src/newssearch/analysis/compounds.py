@@ -25,11 +25,19 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from whoosh.analysis import Filter, Token
+from whoosh.analysis import Filter
 
+from newssearch.analysis.tokenizer import NewsToken, TokenKind
+from newssearch.cache import BoundedCache
 from newssearch.errors import AnalyzerError
 
 __all__ = ["CompoundSplitter", "DecompoundFilter", "load_lexicon"]
+
+#: Bound of each splitter's word cache; cleared when full.
+_CACHE_LIMIT = 200_000
+#: The kinds of token that are split: plain words and parts of hyphenated words.
+_SPLIT_KINDS = frozenset({TokenKind.WORD, TokenKind.HPART})
+_KIND_CPART = TokenKind.CPART  # set per part: a global is cheaper than the enum member
 
 #: Linking elements, longest first so that the base form wins ties.
 LINKS = ("es", "en", "er", "s", "n", "e")
@@ -129,14 +137,14 @@ class CompoundSplitter:
         if min_part_length < 2:
             raise ValueError("min_part_length must be at least 2")
         self.min_part_length = min_part_length
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: BoundedCache[str, tuple[str, ...]] = BoundedCache(_CACHE_LIMIT)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"min_part_length": self.min_part_length}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.min_part_length = state["min_part_length"]
-        self._cache = {}
+        self._cache = BoundedCache(_CACHE_LIMIT)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.min_part_length == self.min_part_length
@@ -149,11 +157,7 @@ class CompoundSplitter:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if len(self._cache) >= 200_000:
-            self._cache.clear()
-        parts = self._split(word.casefold())
-        self._cache[word] = parts
-        return parts
+        return self._cache.put(word, self._split(word.casefold()))
 
     def _split(self, word: str) -> tuple[str, ...]:
         if len(word) < 2 * self.min_part_length or not word.isalpha() or word in _PROTECTED:
@@ -225,7 +229,7 @@ class CompoundSplitter:
 class DecompoundFilter(Filter):
     """Adds the parts of each closed compound after it, at its position and character range.
 
-    Parts carry ``kind="cpart"`` and the compound's ``original``, so that a
+    Parts carry ``kind=TokenKind.CPART`` and the compound's ``original``, so that a
     match on a part marks the whole compound as it stands in the text.  Only
     plain words and parts of hyphenated words are split, never numbers, URLs
     or a hyphenated word as a whole.
@@ -240,16 +244,17 @@ class DecompoundFilter(Filter):
     def __hash__(self) -> int:
         return hash((type(self), self.splitter))
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+    def __call__(  # type: ignore[override]
+        self, tokens: Iterable[NewsToken]
+    ) -> Iterator[NewsToken]:
         split = self.splitter.split
         min_length = 2 * self.splitter.min_part_length
         for t in tokens:
             # Later filters change the shared token in place: read it before yielding.
             text = t.text
-            kind = getattr(t, "kind", "word")
-            parts = split(text) if len(text) >= min_length and kind in ("word", "hpart") else ()
+            parts = split(text) if len(text) >= min_length and t.kind in _SPLIT_KINDS else ()
             yield t
             for part in parts:
                 t.text = part
-                setattr(t, "kind", "cpart")  # noqa: B010 - Token declares no kind
+                t.kind = _KIND_CPART
                 yield t

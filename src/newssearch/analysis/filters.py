@@ -16,6 +16,8 @@ from typing import Any
 
 from whoosh.analysis import Filter, Token
 
+from newssearch.analysis.tokenizer import NewsToken, TokenKind
+from newssearch.cache import BoundedCache
 from newssearch.errors import AnalyzerError
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
 #: Bound of each per-filter word cache; cleared when full (news vocabularies
 #: stay far below it, so this only guards against endless odd input).
 _CACHE_LIMIT = 200_000
+
+_KIND_WHOLE = TokenKind.WHOLE  # read per stopword: a global is cheaper than the enum member
 
 
 def load_stopwords() -> frozenset[str]:
@@ -115,12 +119,14 @@ class GermanStopFilter(Filter):
     def __hash__(self) -> int:
         return hash((type(self), self.extra))
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+    def __call__(  # type: ignore[override]
+        self, tokens: Iterable[NewsToken]
+    ) -> Iterator[NewsToken]:
         stops = _stopwords().union(self.extra) if self.extra else _stopwords()
         out_pos = -1
         prev_in: int | None = None
         for t in tokens:
-            if t.text in stops and getattr(t, "kind", "word") != "whole":
+            if t.text in stops and t.kind != _KIND_WHOLE:
                 if not t.removestops:
                     t.stopped = True
                     yield t
@@ -137,7 +143,7 @@ class GermanNormalizeFilter(Filter):
     """Folds umlaut spellings so that Müller/Mueller/Muller and Straße/Strasse meet."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, str] = {}
+        self._cache: BoundedCache[str, str] = BoundedCache(_CACHE_LIMIT)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -149,17 +155,16 @@ class GermanNormalizeFilter(Filter):
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._cache = {}
+        self._cache = BoundedCache(_CACHE_LIMIT)
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         cache = self._cache
+        get = cache.get  # bound once: as fast as a plain dict's get (see newssearch.cache)
         for t in tokens:
             text = t.text
-            folded = cache.get(text)
+            folded = get(text)
             if folded is None:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                folded = cache[text] = normalize_german(text)
+                folded = cache.put(text, normalize_german(text))
             t.text = folded
             yield t
 
@@ -174,7 +179,7 @@ class GermanStemFilter(Filter):
     is_morph = True
 
     def __init__(self) -> None:
-        self._cache: dict[str, str] = {}
+        self._cache: BoundedCache[str, str] = BoundedCache(_CACHE_LIMIT)
         self._stemmer: Any = None
 
     def __eq__(self, other: object) -> bool:
@@ -187,7 +192,7 @@ class GermanStemFilter(Filter):
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._cache = {}
+        self._cache = BoundedCache(_CACHE_LIMIT)
         self._stemmer = None
 
     def stem(self, word: str) -> str:
@@ -195,8 +200,6 @@ class GermanStemFilter(Filter):
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
         if not word.isalpha():
             head, sep, last = word.rpartition("-")
             if sep and last.isalpha() and "@" not in word and "/" not in word:
@@ -205,8 +208,7 @@ class GermanStemFilter(Filter):
                 stem = word
         else:
             stem = self._stem_one(word)
-        self._cache[word] = stem
-        return stem
+        return self._cache.put(word, stem)
 
     def _stem_one(self, word: str) -> str:
         if self._stemmer is None:
@@ -216,10 +218,10 @@ class GermanStemFilter(Filter):
         return str(self._stemmer.stemWord(word))
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
-        cache = self._cache
+        get = self._cache.get  # bound once: as fast as a plain dict's get (see newssearch.cache)
         stem = self.stem
         for t in tokens:
             text = t.text
-            stemmed = cache.get(text)
+            stemmed = get(text)
             t.text = stemmed if stemmed is not None else stem(text)
             yield t

@@ -8,8 +8,9 @@ further part takes the next position, so that both ``US-Präsident`` and the
 phrase ``Präsident Trump`` match.  Quotes („“ ‚‘ »«), dashes and other
 punctuation are not words.
 
-Every token carries ``kind`` (``word``, ``whole`` or ``hpart``) and
-``original``, the text exactly as it stands (``value[startchar:endchar]``).
+Every token carries ``kind`` (a :class:`TokenKind`: ``word``, ``whole`` or
+``hpart``; decompounding adds ``cpart``) and ``original``, the text exactly as
+it stands (``value[startchar:endchar]``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,49 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-__all__ = ["NewsToken", "NewsTokenizer", "Piece", "RawToken", "match_tokens", "tokenize"]
+__all__ = [
+    "PHRASE_KINDS",
+    "NewsToken",
+    "NewsTokenizer",
+    "Piece",
+    "RawToken",
+    "TokenKind",
+    "match_tokens",
+    "tokenize",
+]
+
+
+class TokenKind(StrEnum):
+    """What a token stands for; a ``str``, so stored and JSON output is the plain value.
+
+    >>> TokenKind.HPART == "hpart", f"{TokenKind.CPART}"
+    (True, 'cpart')
+    """
+
+    #: A word, number, abbreviation, URL, domain or e-mail address.
+    WORD = "word"
+    #: A hyphenated word as a whole (``US-Präsident``).
+    WHOLE = "whole"
+    #: A part of a hyphenated word (``US``, ``Präsident``).
+    HPART = "hpart"
+    #: A part of a closed compound (``sicherheit`` of ``Sicherheitsgarantien``).
+    CPART = "cpart"
+
+
+#: The kinds a phrase is matched on: one token per word position, in order
+#: (a hyphenated word by its parts, never as a whole; no compound parts).
+PHRASE_KINDS: frozenset[TokenKind] = frozenset({TokenKind.WORD, TokenKind.HPART})
+
+# Module-level aliases: a global is cheaper to read than an enum member
+# (``TokenKind.WORD`` is a class attribute lookup through EnumType on 3.11).
+_KIND_WORD = TokenKind.WORD
+_KIND_WHOLE = TokenKind.WHOLE
+_KIND_HPART = TokenKind.HPART
 
 # Abbreviations that end in a dot; the dot belongs to the word, not to a sentence end.
 _ABBREVIATIONS = (
@@ -48,15 +87,21 @@ _HYPHEN_PART = re.compile(_UNIT)
 
 
 class NewsToken(Token):
-    """Whoosh's token plus what newssearch's filters read: its kind and original text."""
+    """Whoosh's token plus what newssearch's filters read: its kind and original text.
 
-    kind: str
+    ``kind`` is :attr:`TokenKind.WORD` unless a tokenizer or filter sets it.
+    """
+
+    kind: TokenKind = TokenKind.WORD
     original: str
 
 
 @dataclass(frozen=True, slots=True)
 class RawToken:
-    """A token before any filter: its text, where it stands, its position and kind."""
+    """A token before any filter: its text, where it stands, its position and kind.
+
+    ``kind`` holds a :class:`TokenKind` (typed ``str``, which it is).
+    """
 
     text: str
     start: int
@@ -72,7 +117,7 @@ def tokenize(text: str) -> Iterator[RawToken]:
     ['US-Präsident', 'US', 'Präsident', 'Trump', 'zahlt', '1,5', 'Mrd']
     """
     for t in NewsTokenizer()(text, positions=True, chars=True):
-        yield RawToken(t.text, t.startchar, t.endchar, t.pos, getattr(t, "kind", "word"))
+        yield RawToken(t.text, t.startchar, t.endchar, t.pos, t.kind)
 
 
 class NewsTokenizer(Tokenizer):
@@ -96,13 +141,13 @@ class NewsTokenizer(Tokenizer):
         tokenize: bool = True,
         mode: str = "",
         **kwargs: Any,
-    ) -> Iterator[Token]:
+    ) -> Iterator[NewsToken]:
         t = NewsToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
         if not tokenize:
             t.original = t.text = value
-            t.kind = "word"
+            t.kind = _KIND_WORD
             t.pos = start_pos
             t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
@@ -123,11 +168,14 @@ class NewsTokenizer(Tokenizer):
 
 #: One token of a match: text, kind, position and character range relative to
 #: the match, and the original text it stands for.
-Piece = tuple[str, str, int, int, int, str]
+Piece = tuple[str, TokenKind, int, int, int, str]
 
 
 def match_tokens(kind: str, text: str) -> tuple[tuple[Piece, ...], int]:
     """The tokens one match of kind ``kind`` makes, and how many positions it takes.
+
+    ``kind`` is the pattern's group that matched (``hyphen``, ``abbr``,
+    ``unit``, ``url`` …), not a :class:`TokenKind`.
 
     A hyphenated word is the whole word followed by its parts, the first part
     at the whole word's position; an abbreviation loses its dots.
@@ -136,10 +184,10 @@ def match_tokens(kind: str, text: str) -> tuple[tuple[Piece, ...], int]:
         parts = [
             p for p in _HYPHEN_PART.finditer(text) if len(p.group()) > 1 or p.group().isdigit()
         ]
-        pieces = [(text, "whole", 0, 0, len(text), text)]
+        pieces: list[Piece] = [(text, _KIND_WHOLE, 0, 0, len(text), text)]
         pieces.extend(
-            (p.group(), "hpart", i, p.start(), p.end(), p.group()) for i, p in enumerate(parts)
+            (p.group(), _KIND_HPART, i, p.start(), p.end(), p.group()) for i, p in enumerate(parts)
         )
         return tuple(pieces), max(len(parts), 1)
     word = text.replace(".", "") if kind == "abbr" else text
-    return ((word, "word", 0, 0, len(text), text),), 1
+    return ((word, _KIND_WORD, 0, 0, len(text), text),), 1

@@ -91,7 +91,7 @@ class NewsSearch:
         return None
 
     def build(self, path: Path, docs: Sequence[Article]) -> int:
-        from newssearch.indexer import build_index
+        from newssearch.index import build_index
 
         index, report = build_index(path, docs)
         index.close()
@@ -103,7 +103,7 @@ class NewsSearch:
 
 class _OpenNewsSearch:
     def __init__(self, path: Path) -> None:
-        from newssearch.indexer import open_index
+        from newssearch.index import open_index
         from newssearch.search import Searcher
 
         self._index = open_index(path)

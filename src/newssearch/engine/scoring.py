@@ -24,6 +24,7 @@ __all__ = [
     "Excluding",
     "ExcludingMatcher",
     "NewsBM25",
+    "weighting",
 ]
 
 
@@ -35,6 +36,12 @@ class NewsBM25(scoring.BM25F):
         df = parent.doc_frequency(fieldname, text)
         n = parent.doc_count_all()
         return log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def weighting(idf: str, *, b: float, k1: float) -> scoring.BM25F:
+    """The BM25 weighting for a :class:`~newssearch.config.Ranking`'s ``idf``, ``b`` and ``k1``."""
+    model = NewsBM25 if idf == "robertson" else scoring.BM25F
+    return model(B=b, K1=k1)
 
 
 class BestFieldMatcher(matching.DisjunctionMaxMatcher):

@@ -20,15 +20,15 @@ does not know is run through its Whoosh matcher.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Container, Iterator, Sequence
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25FScorer
 
-from newssearch.ranking import BestField, Excluding
+from newssearch.engine.postings import leaf_blocks, leaf_matcher
+from newssearch.engine.scoring import BestField, Excluding
 
 __all__ = ["Accumulator"]
 
@@ -205,20 +205,18 @@ class _Segment:
             return {}, {}
         scorer = self._owner.context.weighting.scorer(sub, fieldname, btext)
         matcher = reader.postings(fieldname, btext, scorer=scorer)
-        deleted: frozenset[int] = frozenset()
-        leaf = matcher
-        if type(leaf) is not W3LeafMatcher:  # deleted documents filtered out
-            leaf = getattr(matcher, "child", None)
-            deleted = reader.deleted_docs_set
-        if type(leaf) is not W3LeafMatcher or not isinstance(scorer, BM25FScorer):
+        leaf = leaf_matcher(matcher)
+        if leaf is None or not isinstance(scorer, BM25FScorer):
             return self._term_through_matcher(matcher, positions)
+        # A matcher that filters out deleted documents wraps the leaf.
+        deleted: frozenset[int] = frozenset() if leaf is matcher else reader.deleted_docs_set
         norms = self._owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         idf = scorer.idf
         k1_plus_1 = scorer.K1 + 1
         decode = field.format.decoder("positions") if positions else None
         scores: Scores = {}
         where: dict[int, Sequence[int]] = {}
-        for ids, weights, values in _blocks(leaf, self._only, positions):
+        for ids, weights, values in leaf_blocks(leaf, self._only, positions):
             for docnum, tf in zip(ids, weights, strict=True):
                 # whoosh.scoring.bm25(), the length part looked up
                 scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
@@ -258,45 +256,6 @@ class _Segment:
                 matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
                 yield docnum
-
-
-def _blocks(
-    matcher: Any, only: list[int] | None, values: bool
-) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
-    """Postings of a fresh Whoosh 3 leaf matcher a block at a time: ids,
-    weights and (if ``values``) encoded values; with ``only``, just those
-    documents, and blocks holding none of them are not decoded."""
-    next_wanted = 0
-    while matcher.is_active():
-        if only is not None:
-            if next_wanted == len(only):
-                return
-            if matcher.block_max_id() < only[next_wanted]:
-                matcher._next_block()
-                continue
-        matcher._read_ids()
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        ids, weights = matcher._ids, matcher._weights
-        vals = matcher._values if values else ()
-        if only is None:
-            yield ids, weights, vals
-        else:
-            stop = bisect_right(only, ids[-1])
-            keep = []
-            for docnum in only[next_wanted:stop]:
-                i = bisect_left(ids, docnum)
-                if i < len(ids) and ids[i] == docnum:
-                    keep.append(i)
-            next_wanted = stop
-            if keep:
-                yield (
-                    [ids[i] for i in keep],
-                    [weights[i] for i in keep],
-                    [vals[i] for i in keep] if values else (),
-                )
-        matcher._next_block()
 
 
 def _follows(pos: int, ends: Sequence[int], slop: int) -> bool:

@@ -16,24 +16,28 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.index import Index as WhooshIndex
-from whoosh.index import LockError
-from whoosh.searching import Searcher
-
-from newssearch.article import TEXT_FIELDS, Article
+from newssearch.article import Article
+from newssearch.config import FORMAT_VERSION, IndexSettings
+from newssearch.engine import check_whoosh
+from newssearch.engine.documents import to_document
+from newssearch.engine.schema import build_schema
+from newssearch.engine.storage import (
+    Store,
+    create_store,
+    open_store,
+    other_whoosh_index,
+    store_exists,
+)
 from newssearch.errors import (
     IndexExistsError,
     IndexNotFoundError,
     IndexStateError,
     NewsSearchError,
 )
-from newssearch.schema import SCHEMA_VERSION, IndexSettings, build_schema, exact_field
 
 __all__ = [
     "DEFAULT_INDEX_DIR",
@@ -50,7 +54,11 @@ __all__ = [
 #: Where the CLI keeps its index unless told otherwise (``index/`` holds built indexes).
 DEFAULT_INDEX_DIR = Path("index") / "default"
 META_FILE = "newssearch.json"
-_INDEX_NAME = "newssearch"
+#: Stored-format versions this release reads.  Version 1 (newssearch 0.1)
+#: holds the same fields and postings as version 2 and differs only in how
+#: ``newssearch.json`` names its version: it is read as it is and its
+#: ``newssearch.json`` rewritten as version 2 on the next change.
+_READABLE_VERSIONS = (1, FORMAT_VERSION)
 #: An import of at least this many new articles is written by several
 #: processes (Whoosh's multi-process writer); below, starting them costs more.
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
@@ -82,13 +90,13 @@ class IndexStats:
     terms: dict[str, int]
     size_bytes: int
     settings: IndexSettings
-    schema_version: int
+    format_version: int
 
 
 def index_exists(path: str | Path) -> bool:
     """Whether ``path`` holds a newssearch index."""
     path = Path(path)
-    return (path / META_FILE).is_file() and whoosh_index.exists_in(str(path), _INDEX_NAME)
+    return (path / META_FILE).is_file() and store_exists(path)
 
 
 def create_index(
@@ -131,32 +139,64 @@ def build_index(
 
 
 def open_index(path: str | Path) -> NewsIndex:
-    """Open the index at ``path``; :class:`IndexNotFoundError` says how to build one."""
+    """Open the index at ``path``; :class:`IndexNotFoundError` says how to build one.
+
+    The index is opened with the schema built from its ``newssearch.json``;
+    nothing pickled in the index directory is needed, and only the segment
+    list Whoosh keeps is read, through an allow-list (no code from the
+    directory runs).
+    """
     path = Path(path)
-    if not path.exists() or not whoosh_index.exists_in(str(path), _INDEX_NAME):
-        if path.exists() and whoosh_index.exists_in(str(path)):
+    check_whoosh()
+    if not path.exists() or not store_exists(path):
+        if path.exists() and other_whoosh_index(path):
             raise IndexStateError(f"{path} holds a Whoosh index that newssearch did not build")
         raise IndexNotFoundError(
             f"no index at {path}; build one with: newssearch index ARTICLES.jsonl --index {path}"
         )
+    version, settings = _read_meta(path)
+    try:
+        store = open_store(path, build_schema(settings))
+    except NewsSearchError:
+        raise
+    except Exception as exc:  # Whoosh raises many kinds for a damaged index
+        raise IndexStateError(f"cannot open the index at {path}: {exc}") from exc
+    return NewsIndex(path, store, settings, format_version=version)
+
+
+def _read_meta(path: Path) -> tuple[int, IndexSettings]:
+    """The format version and settings in ``path``'s ``newssearch.json``."""
     try:
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        version = meta["schema_version"]
+        version = meta["format_version"] if "format_version" in meta else meta["schema_version"]
         settings = IndexSettings.from_json(meta["settings"])
     except FileNotFoundError:
         raise IndexStateError(f"{path} has no {META_FILE}: not a newssearch index") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexStateError(f"{path / META_FILE} is damaged: {exc}") from None
-    if version != SCHEMA_VERSION:
+    if version not in _READABLE_VERSIONS:
+        newer = isinstance(version, int) and version > FORMAT_VERSION
         raise IndexStateError(
-            f"the index at {path} has schema version {version}, this newssearch reads "
-            f"{SCHEMA_VERSION}; rebuild it with newssearch index --rebuild"
+            f"the index at {path} has format version {version}, this newssearch reads "
+            f"{', '.join(map(str, _READABLE_VERSIONS))}; "
+            + (
+                "upgrade newssearch to read it, or rebuild it with newssearch index --rebuild"
+                if newer
+                else "rebuild it with newssearch index --rebuild"
+            )
         )
-    try:
-        ix = whoosh_index.open_dir(str(path), indexname=_INDEX_NAME)
-    except Exception as exc:  # Whoosh raises many kinds for a damaged index
-        raise IndexStateError(f"cannot open the index at {path}: {exc}") from exc
-    return NewsIndex(path, ix, settings)
+    return version, settings
+
+
+def _write_meta(path: Path, settings: IndexSettings) -> None:
+    meta = {
+        "format": "newssearch",
+        "format_version": FORMAT_VERSION,
+        "settings": settings.to_json(),
+    }
+    tmp = path / f".{META_FILE}.{os.getpid()}"
+    tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path / META_FILE)
 
 
 class NewsIndex:
@@ -166,10 +206,13 @@ class NewsIndex:
     ...     ix.update(articles)
     """
 
-    def __init__(self, path: Path, ix: WhooshIndex, settings: IndexSettings) -> None:
+    def __init__(
+        self, path: Path, store: Store, settings: IndexSettings, *, format_version: int
+    ) -> None:
         self.path = path
         self.settings = settings
-        self._ix = ix
+        self._store = store
+        self._format_version = format_version
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -183,18 +226,20 @@ class NewsIndex:
         self.close()
 
     def close(self) -> None:
-        self._ix.close()
+        self._store.close()
 
     @property
-    def whoosh(self) -> WhooshIndex:
-        """The underlying Whoosh index (for the search module and benchmarks)."""
-        return self._ix
+    def store(self) -> Store:
+        """The engine's handle on this index (:mod:`newssearch.engine.storage`)."""
+        return self._store
 
-    def searcher(self) -> Searcher:
-        return self._ix.searcher()
+    @property
+    def schema(self) -> Any:
+        """The engine schema this index was opened with (built from its settings)."""
+        return self._store.schema
 
     def doc_count(self) -> int:
-        return int(self._ix.doc_count())
+        return self._store.doc_count()
 
     def update(
         self,
@@ -221,18 +266,18 @@ class NewsIndex:
         started = time.perf_counter()
         # An id given twice in one call is one article: the later record wins.
         batch = list({article.id: article for article in articles}.values())
-        with self._ix.reader() as reader:
+        with self._store.reader() as reader:
             empty = reader.doc_count_all() == 0  # a new index: no lookups per article
             existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
         workers = 1 if existing else _workers(len(batch), procs)
         if workers > 1:
-            writer = self._writer(limitmb=limitmb, procs=workers, multisegment=True)
+            writer = self._store.writer(limitmb=limitmb, procs=workers, multisegment=True)
         else:
-            writer = self._writer(limitmb=limitmb)
+            writer = self._store.writer(limitmb=limitmb)
         replaced = 0
         try:
             for done, article in enumerate(batch, start=1):
-                doc = document_fields(article)
+                doc = to_document(article)
                 if article.id in existing:
                     replaced += 1
                     writer.update_document(**doc)
@@ -244,6 +289,7 @@ class NewsIndex:
         except BaseException:
             writer.cancel()
             raise
+        self._upgrade_meta()
         return UpdateReport(
             added=len(batch) - replaced,
             replaced=replaced,
@@ -253,18 +299,19 @@ class NewsIndex:
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete the articles with these ids; returns how many were deleted."""
-        writer = self._writer()
+        writer = self._store.writer()
         try:
             count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        self._upgrade_meta()
         return count
 
     def stats(self) -> IndexStats:
         """Documents, distinct terms per field, size on disk and settings."""
-        with self._ix.reader() as reader:
+        with self._store.reader() as reader:
             terms = {
                 name: sum(1 for _ in reader.lexicon(name)) for name in reader.indexed_field_names()
             }
@@ -275,41 +322,18 @@ class NewsIndex:
             path=str(self.path),
             documents=documents,
             deleted=deleted,
-            segments=len(self._ix._segments()),  # type: ignore[attr-defined]
+            segments=self._store.segment_count(),
             terms=terms,
             size_bytes=size,
             settings=self.settings,
-            schema_version=SCHEMA_VERSION,
+            format_version=self._format_version,
         )
 
-    def _writer(self, **kwargs: Any) -> Any:
-        try:
-            return self._ix.writer(**kwargs)
-        except LockError:
-            raise IndexStateError(
-                f"the index at {self.path} is locked by another writer; try again when it is done"
-            ) from None
-
-
-def document_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document for ``article``: indexed values and what is stored."""
-    doc: dict[str, Any] = {"id": article.id}
-    for name in TEXT_FIELDS:
-        text = getattr(article, name)
-        if text:
-            doc[name] = text
-            doc[exact_field(name)] = text
-    if article.published is not None:
-        # Whoosh keeps naive datetimes: stored and sorted as UTC (read back aware).
-        doc["published"] = article.published.astimezone(UTC).replace(tzinfo=None)
-    for name in ("section", "source", "author", "url"):
-        value = getattr(article, name)
-        if value:
-            doc[name] = value
-    if article.tags:
-        doc["tags"] = ",".join(article.tags)
-        doc["_stored_tags"] = list(article.tags)
-    return doc
+    def _upgrade_meta(self) -> None:
+        """After a change to an index of an older readable format, record it as current."""
+        if self._format_version != FORMAT_VERSION:
+            _write_meta(self.path, self.settings)
+            self._format_version = FORMAT_VERSION
 
 
 def _workers(count: int, procs: int | None) -> int:
@@ -329,10 +353,10 @@ def _is_live(reader: Any, doc_id: str) -> bool:
 
 
 def _init_index(path: Path, settings: IndexSettings) -> None:
+    check_whoosh()
     path.mkdir(parents=True, exist_ok=True)
-    whoosh_index.create_in(str(path), build_schema(settings), indexname=_INDEX_NAME).close()
-    meta = {"schema_version": SCHEMA_VERSION, "settings": settings.to_json()}
-    (path / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    create_store(path, build_schema(settings)).close()
+    _write_meta(path, settings)
 
 
 @contextmanager

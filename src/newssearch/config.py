@@ -1,10 +1,12 @@
-"""The Whoosh schema of a newssearch index: field names, boosts, stored fields.
+"""Every setting of newssearch, as frozen dataclasses, and which of them an index keeps.
 
-Text fields (``title``, ``lead``, ``body``) go through the German analyzer;
-each also has an ``<name>_exact`` twin (normalised, unstemmed, not split into
-compound parts) that prefix queries use and that ranking may weigh in.
-``section``, ``source``, ``author`` and ``tags`` are exact-match filters and
-facets; ``published`` is sortable.
+- :class:`AnalyzerConfig` (which steps of the German chain run) and
+  :class:`FieldBoosts` decide what an index holds: they are written to
+  ``newssearch.json`` and read back on open; changing them needs a re-index.
+- :class:`Ranking` (how matches are scored) and :class:`SearchOptions`
+  (paging and snippets) are query-time: a :class:`~newssearch.Searcher` takes
+  them without re-indexing.  ``IndexSettings.ranking`` is the default an
+  index was built with, kept for the searchers that open it.
 """
 
 from __future__ import annotations
@@ -12,29 +14,46 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from whoosh import fields
-from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilter
-
-from newssearch.analysis import AnalyzerConfig, exact_analyzer, german_analyzer
 from newssearch.article import TEXT_FIELDS
-from newssearch.postings import NewsFrequency, NewsPositions
 
 __all__ = [
-    "FACET_FIELDS",
-    "SCHEMA_VERSION",
-    "TEXT_FIELDS",
+    "FORMAT_VERSION",
+    "RESCORE_WINDOW",
+    "AnalyzerConfig",
     "FieldBoosts",
     "IndexSettings",
     "Ranking",
-    "build_schema",
-    "exact_field",
 ]
 
-#: Bumped whenever the fields or their analysis change incompatibly.
-SCHEMA_VERSION = 1
+#: The version of the stored format (``newssearch.json`` and the fields an
+#: index holds).  Bumped whenever an index written by an older release cannot
+#: be read as it is; ``newssearch.index`` says what to do with other versions.
+FORMAT_VERSION = 2
 
-#: Single-valued exact-match fields that can filter and facet.
-FACET_FIELDS = ("section", "source", "author", "tags")
+#: Free text is answered in two steps, like Elasticsearch's rescore: the
+#: matching query finds and ranks the matches, then the exact-form and
+#: proximity boosts (and the common words, see ``Ranking.common_cutoff``) are
+#: added to the best this many, which are re-sorted.  Boosting every match
+#: instead made long queries several times slower on 10,000 articles.
+RESCORE_WINDOW = 100
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """Which steps of the German chain run (all by default).
+
+    ``min_part_length`` is the shortest compound part that is split off.
+    """
+
+    stemming: bool = True
+    normalize: bool = True
+    decompound: bool = True
+    stopwords: bool = True
+    min_part_length: int = 3
+
+    def __post_init__(self) -> None:
+        if self.min_part_length < 2:
+            raise ValueError("min_part_length must be at least 2")
 
 
 @dataclass(frozen=True)
@@ -136,37 +155,3 @@ class IndexSettings:
             boosts=FieldBoosts(**data.get("boosts", {})),
             ranking=Ranking(**data.get("ranking", {})),
         )
-
-
-def exact_field(name: str) -> str:
-    """The name of the exact twin of text field ``name``."""
-    return f"{name}_exact"
-
-
-def build_schema(settings: IndexSettings) -> fields.Schema:
-    """The Whoosh schema for ``settings``."""
-    analyzer = german_analyzer(settings.analyzer)
-    exact = exact_analyzer(settings.analyzer)
-    keyword = IDTokenizer() | LowercaseFilter()
-    spec: dict[str, Any] = {
-        "id": fields.ID(stored=True, unique=True),
-        "published": fields.DATETIME(stored=True, sortable=True),
-        "section": fields.ID(stored=True, sortable=True, analyzer=keyword),
-        "source": fields.ID(stored=True, sortable=True, analyzer=keyword),
-        "author": fields.ID(stored=True, sortable=True, analyzer=keyword),
-        "tags": fields.KEYWORD(
-            stored=True,
-            commas=True,
-            lowercase=True,
-            analyzer=CommaSeparatedTokenizer() | LowercaseFilter(),
-        ),
-        "url": fields.STORED(),
-    }
-    for name in TEXT_FIELDS:
-        text = fields.TEXT(analyzer=analyzer, stored=True, phrase=True)  # type: ignore[arg-type]
-        text.format = NewsPositions(field_boost=1.0)
-        spec[name] = text
-        twin = fields.TEXT(analyzer=exact, stored=False, phrase=False)  # type: ignore[arg-type]
-        twin.format = NewsFrequency(field_boost=1.0)
-        spec[exact_field(name)] = twin
-    return fields.Schema(**spec)

@@ -1,0 +1,76 @@
+"""The one codec between an :class:`~newssearch.article.Article` and a stored document.
+
+What Whoosh is given for an article (indexed values, stored values) and how a
+stored document becomes an article again live here and nowhere else.  Two
+Whoosh conventions are kept inside: ``DATETIME`` fields hold naive datetimes
+(newssearch stores UTC and hands back aware UTC datetimes), and a field's
+stored value can differ from the indexed one (``_stored_tags`` keeps the tags
+as a list while the index gets them comma-separated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from newssearch.article import ARTICLE_FIELDS, Article, role_of
+from newssearch.engine.schema import exact_field
+
+__all__ = ["from_stored", "from_stored_time", "to_document", "to_stored_time"]
+
+
+def to_stored_time(moment: datetime) -> datetime:
+    """``moment`` as Whoosh stores and compares it: naive UTC (a naive input is UTC)."""
+    if moment.utcoffset() is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_stored_time(stored: datetime) -> datetime:
+    """A stored (naive UTC) time as the aware UTC datetime it stands for."""
+    return stored.replace(tzinfo=UTC)
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    """The Whoosh document for ``article``: indexed values and what is stored.
+
+    Text fields also feed their ``_exact`` twins; empty fields are left out.
+    """
+    doc: dict[str, Any] = {}
+    for name in ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if not value:
+            continue
+        role = role_of(name)
+        if role == "date":
+            doc[name] = to_stored_time(value)
+        elif role == "keywords":
+            doc[name] = ",".join(value)
+            doc[f"_stored_{name}"] = list(value)
+        else:
+            doc[name] = value
+            if role == "text":
+                doc[exact_field(name)] = value
+    return doc
+
+
+def from_stored(stored: Mapping[str, Any]) -> Article:
+    """The article a stored document holds (the inverse of :func:`to_document`).
+
+    Stored values are trusted: they were checked when the article was indexed.
+    """
+    values: dict[str, Any] = {}
+    for name in ARTICLE_FIELDS:
+        if name not in stored:
+            continue
+        value = stored[name]
+        role = role_of(name)
+        if role == "date":
+            value = from_stored_time(value) if isinstance(value, datetime) else None
+        elif role == "keywords":
+            value = (
+                tuple(value) if isinstance(value, list | tuple) else tuple(str(value).split(","))
+            )
+        values[name] = value
+    return Article(**values)

@@ -1,0 +1,56 @@
+"""The Whoosh schema of a newssearch index, built from its settings, never unpickled.
+
+Text fields (``title``, ``lead``, ``body``) go through the German analyzer;
+each also has an ``<name>_exact`` twin (normalised, unstemmed, not split into
+compound parts) that prefix queries use and that ranking may weigh in.
+``section``, ``source``, ``author`` and ``tags`` are exact-match filters and
+facets; ``published`` is sortable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilter
+
+from newssearch.analysis import exact_analyzer, german_analyzer
+from newssearch.article import TEXT_FIELDS
+from newssearch.config import IndexSettings
+from newssearch.engine.postings import NewsFrequency, NewsPositions
+
+__all__ = ["build_schema", "exact_field"]
+
+
+def exact_field(name: str) -> str:
+    """The name of the exact twin of text field ``name``."""
+    return f"{name}_exact"
+
+
+def build_schema(settings: IndexSettings) -> fields.Schema:
+    """The Whoosh schema for ``settings``."""
+    analyzer = german_analyzer(settings.analyzer)
+    exact = exact_analyzer(settings.analyzer)
+    keyword = IDTokenizer() | LowercaseFilter()
+    spec: dict[str, Any] = {
+        "id": fields.ID(stored=True, unique=True),
+        "published": fields.DATETIME(stored=True, sortable=True),
+        "section": fields.ID(stored=True, sortable=True, analyzer=keyword),
+        "source": fields.ID(stored=True, sortable=True, analyzer=keyword),
+        "author": fields.ID(stored=True, sortable=True, analyzer=keyword),
+        "tags": fields.KEYWORD(
+            stored=True,
+            commas=True,
+            lowercase=True,
+            analyzer=CommaSeparatedTokenizer() | LowercaseFilter(),
+        ),
+        "url": fields.STORED(),
+    }
+    for name in TEXT_FIELDS:
+        text = fields.TEXT(analyzer=analyzer, stored=True, phrase=True)  # type: ignore[arg-type]
+        text.format = NewsPositions(field_boost=1.0)
+        spec[name] = text
+        twin = fields.TEXT(analyzer=exact, stored=False, phrase=False)  # type: ignore[arg-type]
+        twin.format = NewsFrequency(field_boost=1.0)
+        spec[exact_field(name)] = twin
+    return fields.Schema(**spec)

@@ -1,0 +1,130 @@
+"""Build hits from stored articles: the displayed title and the highlighted snippets.
+
+The highlighter re-analyses a hit's stored text with the German chain and
+marks the tokens whose terms the query matched; :func:`highlight_terms` says
+which terms those are, per text field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+from newssearch.analysis import GermanAnalyzer, TokenKind
+from newssearch.article import TEXT_FIELDS, Article
+from newssearch.highlight import Fragment, Highlighter
+from newssearch.results import Highlights, Hit
+
+__all__ = ["HitBuilder", "SnippetOptions", "highlight_terms"]
+
+#: Per text field, the terms (as the German analyzer writes them) to mark.
+Terms = Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class SnippetOptions:
+    """How hits are highlighted: at most ``max_fragments`` of ``fragment_chars`` each."""
+
+    highlight: bool = True
+    max_fragments: int = 3
+    fragment_chars: int = 200
+
+
+class HitBuilder:
+    """Makes :class:`Hit` objects; one per searcher (the highlighter keeps caches)."""
+
+    def __init__(self, highlighter: Highlighter) -> None:
+        self._highlighter = highlighter
+
+    def build(
+        self,
+        rank: int,
+        score: float | None,
+        article: Article,
+        terms: Terms,
+        options: SnippetOptions,
+    ) -> Hit:
+        """The hit for ``article``: its title (the first text field that has text) and,
+        if asked, the title and the other text fields highlighted."""
+        title_field = next((f for f in TEXT_FIELDS if getattr(article, f)), "title")
+        title = getattr(article, title_field) or article.id
+        highlights = None
+        if options.highlight:
+            highlights = Highlights(
+                title=self._highlighter.whole(title, terms.get(title_field, frozenset())),
+                body=self._snippets(article, title_field, terms, options),
+            )
+        return Hit(
+            id=article.id,
+            rank=rank,
+            score=score,
+            title=title,
+            article=article,
+            highlights=highlights,
+        )
+
+    def _snippets(
+        self, article: Article, title_field: str, terms: Terms, options: SnippetOptions
+    ) -> tuple[Fragment, ...]:
+        snippet_fields = [f for f in TEXT_FIELDS if f != title_field and getattr(article, f)]
+        text = "\n\n".join(getattr(article, f) for f in snippet_fields)
+        if not text:
+            return ()
+        wanted = frozenset().union(*(terms.get(f, frozenset()) for f in snippet_fields))
+        body = self._highlighter.fragments(
+            text,
+            wanted,
+            max_fragments=options.max_fragments,
+            fragment_chars=options.fragment_chars,
+        )
+        if not body and options.max_fragments:
+            body = (self._highlighter.leading(text, fragment_chars=options.fragment_chars),)
+        return tuple(body)
+
+
+def highlight_terms(
+    q: wq.Query, reader: Any, analyzer: GermanAnalyzer
+) -> dict[str, frozenset[str]]:
+    """Per text field, the terms (as the German analyzer writes them) to mark.
+
+    Prefix and wildcard terms live in the exact fields, unstemmed: they are
+    analysed again so that the highlighter, which re-analyses the stored
+    text with the German chain, finds them.
+    """
+    found: dict[str, set[str]] = {}
+    for fieldname, text in _positive_terms(q, reader):
+        if fieldname in TEXT_FIELDS:
+            found.setdefault(fieldname, set()).add(text)
+            continue
+        base = fieldname.removesuffix("_exact")
+        if base in TEXT_FIELDS and base != fieldname:
+            found.setdefault(base, set()).update(
+                t.text for t in analyzer(text, mode="index") if t.kind != TokenKind.CPART
+            )
+    return {name: frozenset(texts) for name, texts in found.items()}
+
+
+def _positive_terms(q: wq.Query, reader: Any) -> Iterator[tuple[str, str]]:
+    """The (field, term) pairs ``q`` matches on, outside its negated parts."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_terms(q.a, reader)
+        return
+    if isinstance(q, wq.MultiTerm):  # prefix and wildcard: the terms they expand to
+        for fieldname, expanded in q.existing_terms(reader, expand=True):
+            yield fieldname, _text(expanded)
+        return
+    if q.is_leaf():
+        for fieldname, term in q.iter_all_terms(phrases=True):
+            yield fieldname, _text(term)
+        return
+    for child in q.children():
+        yield from _positive_terms(child, reader)
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -1,0 +1,70 @@
+"""What a search returns: hits, their highlights, and a page of results, as frozen data."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from newssearch.article import ARTICLE_FIELDS, Article
+from newssearch.highlight import Fragment
+
+__all__ = ["Highlights", "Hit", "SearchResult"]
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """Where the query matched: the displayed title and up to a few body fragments."""
+
+    title: Fragment | None
+    body: tuple[Fragment, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result: the article, its rank and score, and where it matched.
+
+    ``title`` is the article's title, or its lead (or body) when it has none.
+    ``score`` is the relevance score; ``None`` when results are sorted by date
+    (as Elasticsearch's ``_score`` is null when sorting by a field).
+    ``article.published`` is a timezone-aware UTC datetime.
+    """
+
+    id: str
+    rank: int
+    score: float | None
+    title: str
+    article: Article
+    highlights: Highlights | None
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """Deprecated: the article's non-empty fields as a mapping; use :attr:`article`."""
+        warnings.warn(
+            "Hit.fields is deprecated; use Hit.article (hit.article.published, ...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        out: dict[str, Any] = {}
+        for name in ARTICLE_FIELDS:
+            value = getattr(self.article, name)
+            if value:
+                out[name] = list(value) if name == "tags" else value
+        return out
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of ranked hits with the total number of matches and the time taken.
+
+    ``facets`` maps each requested facet field to its value counts over all
+    matches (matches without a value are not counted).
+    """
+
+    query: str
+    total: int
+    took_ms: float
+    offset: int
+    hits: tuple[Hit, ...]
+    facets: Mapping[str, Mapping[str, int]]
