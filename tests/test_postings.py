@@ -12,14 +12,14 @@ from whoosh.analysis import StandardAnalyzer
 
 from newssearch.analysis import exact_analyzer, german_analyzer
 from newssearch.config import IndexSettings
-from newssearch.engine.postings import NewsFrequency, NewsPositions
+from newssearch.engine.postings import FrequencyFormat, PositionsFormat
 from newssearch.engine.schema import build_schema
 from newssearch.sample import sample_articles
 
 PAIRS = [
-    (NewsPositions(field_boost=1.0), formats.Positions(field_boost=1.0)),
-    (NewsFrequency(field_boost=1.0), formats.Frequency(field_boost=1.0)),
-    (NewsPositions(field_boost=2.5), formats.Positions(field_boost=2.5)),
+    (PositionsFormat(field_boost=1.0), formats.Positions(field_boost=1.0)),
+    (FrequencyFormat(field_boost=1.0), formats.Frequency(field_boost=1.0)),
+    (PositionsFormat(field_boost=2.5), formats.Positions(field_boost=2.5)),
 ]
 
 
@@ -55,7 +55,7 @@ def test_other_analyzers_and_options_go_the_usual_way() -> None:
 
 def test_the_schema_uses_them_and_they_pickle() -> None:
     schema = build_schema(IndexSettings())
-    assert type(schema["body"].format) is NewsPositions
-    assert type(schema["body_exact"].format) is NewsFrequency
+    assert type(schema["body"].format) is PositionsFormat
+    assert type(schema["body_exact"].format) is FrequencyFormat
     copy = pickle.loads(pickle.dumps(schema))
-    assert type(copy["title"].format) is NewsPositions
+    assert type(copy["title"].format) is PositionsFormat

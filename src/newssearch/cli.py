@@ -401,7 +401,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"index        {stats.path}")
     print(f"documents    {stats.documents} ({stats.deleted} deleted, {stats.segments} segments)")
-    print(f"size on disk {stats.size_bytes / 1e6:.1f} MB")
+    print(f"size on disk {stats.size_bytes / 1e6:.1f} MB (format version {stats.format_version})")
     print("terms        " + ", ".join(f"{k} {v}" for k, v in sorted(stats.terms.items())))
     settings = stats.settings.to_json()
     print("analyzer     " + ", ".join(f"{k}={v}" for k, v in settings["analyzer"].items()))

@@ -49,7 +49,7 @@ _WILDCARD_SPLIT = re.compile(r"([*?])")
 
 def make_parser(schema: Any, *, boosts: FieldBoosts, ranking: Ranking) -> QueryParser:
     """The parser for ``schema`` with the field boosts and ranking of a searcher."""
-    parser = _NewsParser(None, schema, group=OrGroup)
+    parser = _Parser(None, schema, group=OrGroup)
     parser.part_weight = ranking.part_weight
     parser.add_plugin(
         MultifieldPlugin(
@@ -80,7 +80,7 @@ def make_parser(schema: Any, *, boosts: FieldBoosts, ranking: Ranking) -> QueryP
     return parser
 
 
-class _NewsParser(QueryParser):
+class _Parser(QueryParser):
     """Whoosh's multi-field parser with German word queries.
 
     A word that analyses into several tokens becomes ``whole OR (parts)``:

@@ -28,7 +28,7 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import pack_uint
 
-__all__ = ["NewsFrequency", "NewsPositions", "leaf_blocks", "leaf_matcher"]
+__all__ = ["FrequencyFormat", "PositionsFormat", "leaf_blocks", "leaf_matcher"]
 
 #: (term, frequency, weight, encoded value); Whoosh annotates the term as bytes,
 #: but formats yield the text and ``Field.index`` encodes it.
@@ -63,14 +63,14 @@ class _TermPositionsFormat(formats.Format):
         raise NotImplementedError
 
 
-class NewsPositions(_TermPositionsFormat, formats.Positions):
+class PositionsFormat(_TermPositionsFormat, formats.Positions):
     """Whoosh's ``Positions`` (frequency, weight, positions per posting)."""
 
     def _encoded(self, poslist: list[int]) -> bytes:
         return bytes(self.encode(poslist))
 
 
-class NewsFrequency(_TermPositionsFormat, formats.Frequency):
+class FrequencyFormat(_TermPositionsFormat, formats.Frequency):
     """Whoosh's ``Frequency`` (frequency and weight per posting)."""
 
     def _encoded(self, poslist: list[int]) -> bytes:

@@ -17,7 +17,7 @@ from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilte
 from newssearch.analysis import exact_analyzer, german_analyzer
 from newssearch.article import TEXT_FIELDS
 from newssearch.config import IndexSettings
-from newssearch.engine.postings import NewsFrequency, NewsPositions
+from newssearch.engine.postings import FrequencyFormat, PositionsFormat
 
 __all__ = ["build_schema", "exact_field"]
 
@@ -48,9 +48,9 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
     }
     for name in TEXT_FIELDS:
         text = fields.TEXT(analyzer=analyzer, stored=True, phrase=True)  # type: ignore[arg-type]
-        text.format = NewsPositions(field_boost=1.0)
+        text.format = PositionsFormat(field_boost=1.0)
         spec[name] = text
         twin = fields.TEXT(analyzer=exact, stored=False, phrase=False)  # type: ignore[arg-type]
-        twin.format = NewsFrequency(field_boost=1.0)
+        twin.format = FrequencyFormat(field_boost=1.0)
         spec[exact_field(name)] = twin
     return fields.Schema(**spec)

@@ -3,7 +3,7 @@
 Whoosh's own BM25F uses ``log(N / (df + 1)) + 1`` as IDF, which keeps giving
 words that occur in nearly every article (``sagte``, ``jahr``) a weight of
 about 1: in a long query (a whole teaser sentence, a question) they add up
-and drown the rare, telling words.  :class:`NewsBM25` uses the IDF of
+and drown the rare, telling words.  :class:`RobertsonBM25` uses the IDF of
 Lucene's and Elasticsearch's BM25, ``log(1 + (N - df + 0.5) / (df + 0.5))``,
 which goes to zero for such words.
 """
@@ -23,12 +23,12 @@ __all__ = [
     "BestFieldMatcher",
     "Excluding",
     "ExcludingMatcher",
-    "NewsBM25",
+    "RobertsonBM25",
     "weighting",
 ]
 
 
-class NewsBM25(scoring.BM25F):
+class RobertsonBM25(scoring.BM25F):
     """Whoosh's per-field BM25 with the Robertson–Spärck Jones IDF (as in Lucene)."""
 
     def idf(self, searcher: Any, fieldname: str, text: str) -> float:
@@ -40,7 +40,7 @@ class NewsBM25(scoring.BM25F):
 
 def weighting(idf: str, *, b: float, k1: float) -> scoring.BM25F:
     """The BM25 weighting for a :class:`~newssearch.config.Ranking`'s ``idf``, ``b`` and ``k1``."""
-    model = NewsBM25 if idf == "robertson" else scoring.BM25F
+    model = RobertsonBM25 if idf == "robertson" else scoring.BM25F
     return model(B=b, K1=k1)
 
 
