@@ -10,6 +10,7 @@ query is searched leniently; what cannot be searched at all raises
 from __future__ import annotations
 
 import heapq
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from newssearch.config import RESCORE_WINDOW, FieldBoosts, Ranking
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.scoring import weighting
-from newssearch.errors import QueryError
+from newssearch.errors import IndexStateError, QueryError
 from newssearch.highlight import Highlighter
 from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
@@ -49,8 +50,27 @@ class _Collected:
     groups: Any
 
 
+@dataclass(eq=False)
+class _View:
+    """One thread's view of the index: its Whoosh searcher and what is tied to it."""
+
+    generation: int
+    searcher: Any
+    accumulator: Accumulator
+    planner: Planner
+    hits: HitBuilder
+
+
 class Searcher:
-    """Runs queries against one open index; reuse it for many queries.
+    """Runs queries against one open index; reuse it for many queries, from many threads.
+
+    A searcher may be shared by threads (a web app's request handlers): each
+    thread reads the index through its own Whoosh searcher, opened on its
+    first query, because Whoosh's readers share file positions and are not
+    safe to use from two threads at once.  A searcher sees new commits: every
+    ``refresh_interval`` seconds (default 1; ``None``: only on
+    :meth:`refresh`) a query first checks whether the index has a newer
+    generation, and each thread then moves to it before its next query.
 
     >>> with Searcher(open_index("index/default")) as s:     # doctest: +SKIP
     ...     s.search("Sicherheitsgarantien Ukraine").hits[0].title
@@ -62,22 +82,24 @@ class Searcher:
         *,
         boosts: FieldBoosts | None = None,
         ranking: Ranking | None = None,
+        refresh_interval: float | None = 1.0,
     ) -> None:
+        if refresh_interval is not None and not refresh_interval >= 0:
+            raise ValueError(f"refresh_interval must be >= 0 or None, not {refresh_interval!r}")
         self._index = index
+        self._store = index.store
         self._ranking = ranking or index.settings.ranking
-        analyzer = german_analyzer(index.settings.analyzer)
-        self._analyzer = analyzer
-        self._planner = Planner(
-            index.schema,
-            boosts=boosts or index.settings.boosts,
-            ranking=self._ranking,
-            analyzer=analyzer,
-        )
-        self._searcher = index.store.searcher(
-            weighting=weighting(self._ranking.idf, b=self._ranking.b, k1=self._ranking.k1)
-        )
-        self._accumulator = Accumulator(self._searcher)
-        self._hits = HitBuilder(Highlighter(analyzer=analyzer, splitter=SentenceSplitter()))
+        self._boosts = boosts or index.settings.boosts
+        self._analyzer = german_analyzer(index.settings.analyzer)
+        self._weighting = weighting(self._ranking.idf, b=self._ranking.b, k1=self._ranking.k1)
+        self._refresh_interval = refresh_interval
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._views: set[_View] = set()  # every thread's, to close them all
+        self._generation = self._store.generation()
+        self._checked = time.monotonic()
+        self._closed = False
+        self._view()  # open the calling thread's view now: a bad index fails here
 
     def __enter__(self) -> Searcher:
         return self
@@ -91,11 +113,70 @@ class Searcher:
         self.close()
 
     def close(self) -> None:
-        self._searcher.close()
+        """Close every thread's Whoosh searcher; queries afterwards raise ``IndexStateError``."""
+        with self._lock:
+            self._closed = True
+            views, self._views = self._views, set()
+        for view in views:
+            view.searcher.close()
+
+    def refresh(self) -> bool:
+        """Whether the index has a newer generation than this searcher reads;
+        if so, every thread moves to it before its next query."""
+        generation = self._store.generation()
+        with self._lock:
+            self._checked = time.monotonic()
+            if generation == self._generation:
+                return False
+            self._generation = generation
+            return True
+
+    @property
+    def _searcher(self) -> Any:
+        """The calling thread's Whoosh searcher (for tests and benchmarks)."""
+        return self._view().searcher
+
+    def _view(self) -> _View:
+        """The calling thread's view of the index, opened or moved to the newest generation."""
+        interval = self._refresh_interval
+        if interval is not None and time.monotonic() - self._checked >= interval:
+            self.refresh()
+        view: _View | None = getattr(self._local, "view", None)
+        if view is not None and view.generation == self._generation and not self._closed:
+            return view
+        with self._lock:
+            if self._closed:
+                raise IndexStateError("this searcher is closed")
+            generation = self._generation
+        fresh = self._open_view(generation)
+        with self._lock:
+            if view is not None:
+                self._views.discard(view)
+            self._views.add(fresh)
+        if view is not None:
+            view.searcher.close()
+        self._local.view = fresh
+        return fresh
+
+    def _open_view(self, generation: int) -> _View:
+        searcher = self._store.searcher(weighting=self._weighting)
+        return _View(
+            generation=generation,
+            searcher=searcher,
+            accumulator=Accumulator(searcher),
+            planner=Planner(
+                self._index.schema,
+                boosts=self._boosts,
+                ranking=self._ranking,
+                analyzer=self._analyzer,
+            ),
+            hits=HitBuilder(Highlighter(analyzer=self._analyzer, splitter=SentenceSplitter())),
+        )
 
     def plan(self, text: str) -> Plan:
         """How ``text`` is run: the matching query and the boosts that rescore it."""
-        return self._planner.plan(text, self._searcher.reader())
+        view = self._view()
+        return view.planner.plan(text, view.searcher.reader())
 
     def parse(self, text: str) -> wq.Query:
         """The Whoosh query for ``text`` (``match ANDMAYBE boosts`` for free text);
@@ -134,17 +215,23 @@ class Searcher:
                 f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})"
             )
         started = time.perf_counter()
-        plan = self.plan(text)
+        view = self._view()  # one view for the whole query, even if a refresh comes
+        plan = view.planner.plan(text, view.searcher.reader())
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
         found = self._collect(
-            plan.match, window, _filter_query(filters, since, until), sort, facets
+            view, plan.match, window, _filter_query(filters, since, until), sort, facets
         )
-        ranked = self._rescore(found.ranked, rescore) if rescore is not None else found.ranked
+        ranked = found.ranked
+        if rescore is not None:
+            # Always the same best RESCORE_WINDOW, whatever the page: one
+            # ranking for every offset.  Boosts only add, so the rescored
+            # head still ranks above the rest, which keeps its match order.
+            ranked = self._rescore(view, ranked[:RESCORE_WINDOW], rescore) + ranked[RESCORE_WINDOW:]
         options = SnippetOptions(
             highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
         )
-        hits = self._page(plan.match, ranked, offset, limit, sort, options)
+        hits = self._page(view, plan.match, ranked, offset, limit, sort, options)
         return SearchResult(
             query=text,
             total=found.total,
@@ -156,6 +243,7 @@ class Searcher:
 
     def _collect(
         self,
+        view: _View,
         q: wq.Query,
         window: int,
         flt: wq.Query | None,
@@ -166,8 +254,8 @@ class Searcher:
         if sort == "relevance" and not facets:
             # Every match and its score, term at a time (engine/accumulate.py):
             # what Whoosh's collector gives, document at a time, 2-3x slower.
-            allow = None if flt is None else set(self._searcher.docs_for_query(flt))
-            scores = self._accumulator.scores(q, allow=allow)
+            allow = None if flt is None else set(view.searcher.docs_for_query(flt))
+            scores = view.accumulator.scores(q, allow=allow)
             best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
             return _Collected(len(scores), [(score, docnum) for docnum, score in best], None)
         kwargs: dict[str, Any] = {
@@ -186,22 +274,23 @@ class Searcher:
             kwargs["groupedby"] = {
                 name: sorting.FieldFacet(name, allow_overlap=name == "tags") for name in facets
             }
-        results = self._searcher.search(q, **kwargs)
+        results = view.searcher.search(q, **kwargs)
         return _Collected(len(results), [(float(sc or 0.0), n) for sc, n in results.top_n], results)
 
     def _rescore(
-        self, ranked: list[tuple[float, int]], boosts: wq.Query
+        self, view: _View, ranked: list[tuple[float, int]], boosts: wq.Query
     ) -> list[tuple[float, int]]:
         """``ranked`` with the scores of ``boosts`` added, re-sorted."""
         if not ranked:
             return ranked
-        extra = self._accumulator.scores(boosts, within=[n for _, n in ranked])
+        extra = view.accumulator.scores(boosts, within=[n for _, n in ranked])
         return sorted(
             ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
         )
 
     def _page(
         self,
+        view: _View,
         q: wq.Query,
         ranked: list[tuple[float, int]],
         offset: int,
@@ -213,10 +302,10 @@ class Searcher:
         page = ranked[offset : offset + limit] if limit else []
         if not page:
             return ()
-        reader = self._searcher.reader()
+        reader = view.searcher.reader()
         terms = highlight_terms(q, reader, self._analyzer) if options.highlight else {}
         return tuple(
-            self._hits.build(
+            view.hits.build(
                 rank,
                 score if sort == "relevance" else None,
                 from_stored(reader.stored_fields(docnum)),
