@@ -722,7 +722,9 @@ def test_parallel_writing_gives_the_same_index_as_one_process(tmp_path: Path) ->
     two, report = build_index(tmp_path / "two", articles, procs=2)
     with one, two, Searcher(one) as s1, Searcher(two) as s2:
         assert report.documents == 250 and two.stats().segments == 2
-        for query in ("Regierung", "Meldung Wien", "berät"):
+        # Query syntax (+): no rescoring of the best 100, which among these
+        # equal matches depends on the order the writers numbered them in.
+        for query in ("+Regierung", "+Meldung +Wien", "+berät"):
             got_one = {h.id: h.score for h in s1.search(query, limit=300, highlight=False).hits}
             got_two = {h.id: h.score for h in s2.search(query, limit=300, highlight=False).hits}
             assert got_one.keys() == got_two.keys()

@@ -7,7 +7,7 @@
 
 from newssearch.analysis import AnalyzedToken, analyze, german_analyzer
 from newssearch.article import Article
-from newssearch.config import AnalyzerConfig, FieldBoosts, IndexSettings, Ranking
+from newssearch.config import AnalyzerConfig, FieldBoosts, IndexSettings, QueryLimits, Ranking
 from newssearch.errors import (
     AnalyzerError,
     BenchmarkError,
@@ -58,6 +58,7 @@ __all__ = [
     "NewsIndex",
     "NewsSearchError",
     "QueryError",
+    "QueryLimits",
     "Ranking",
     "SearchResult",
     "Searcher",

@@ -510,6 +510,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
         "query": result.query,
         "total": result.total,
         "took_ms": round(result.took_ms, 3),
+        "partial": result.partial,
         "hits": hits,
     }
 
@@ -517,6 +518,8 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
 def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> None:
     shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
     print(f"{result.total} hits for {result.query!r} (showing {shown}, {result.took_ms:.1f} ms)")
+    if result.partial:
+        print("(partial: the search reached its time limit; more articles may match)")
     for hit in result.hits:
         hl = hit.highlights
         title = render(hl.title) if hl and hl.title else hit.title

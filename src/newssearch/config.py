@@ -22,6 +22,7 @@ __all__ = [
     "AnalyzerConfig",
     "FieldBoosts",
     "IndexSettings",
+    "QueryLimits",
     "Ranking",
 ]
 
@@ -155,3 +156,32 @@ class IndexSettings:
             boosts=FieldBoosts(**data.get("boosts", {})),
             ranking=Ranking(**data.get("ranking", {})),
         )
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query may cost, so that no query text can make a search run for long.
+
+    - ``max_expansions``: a prefix (``Bundes*``) stands for at most this many
+      indexed words per field, the ones found in most articles (Lucene's
+      ``top_terms`` rewrite; Elasticsearch caps ``max_expansions`` at 50);
+    - ``max_scanned_terms``: at most this many indexed words starting with the
+      prefix are looked at, per field, in alphabetical order (``sch*`` starts
+      tens of thousands; reading them costs ~20 µs each): a prefix with more
+      words than that is expanded from its alphabetically first ones;
+    - ``min_prefix_chars``: a shorter prefix is refused (``S*``);
+    - ``time_limit``: seconds a search may take before it stops and returns
+      what it found so far, flagged ``partial`` (``None``: no limit).
+    """
+
+    max_expansions: int = 128
+    max_scanned_terms: int = 2_500
+    min_prefix_chars: int = 2
+    time_limit: float | None = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_expansions", "max_scanned_terms", "min_prefix_chars"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
+        if self.time_limit is not None and not self.time_limit > 0:
+            raise ValueError(f"time_limit must be > 0 or None, not {self.time_limit!r}")

@@ -59,7 +59,9 @@ class SearchResult:
     """A page of ranked hits with the total number of matches and the time taken.
 
     ``facets`` maps each requested facet field to its value counts over all
-    matches (matches without a value are not counted).
+    matches (matches without a value are not counted).  ``partial`` is true
+    when the search reached its time limit (:class:`~newssearch.config.QueryLimits`)
+    and stopped: ``total`` and the ranking then count only what was read.
     """
 
     query: str
@@ -68,3 +70,4 @@ class SearchResult:
     offset: int
     hits: tuple[Hit, ...]
     facets: Mapping[str, Mapping[str, int]]
+    partial: bool = False

@@ -20,10 +20,11 @@ from typing import Any, Literal
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from newssearch.analysis import german_analyzer
 from newssearch.article import FACET_FIELDS
-from newssearch.config import RESCORE_WINDOW, FieldBoosts, Ranking
+from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.scoring import weighting
@@ -43,11 +44,13 @@ Filters = Mapping[str, str | Sequence[str]]
 
 @dataclass(frozen=True)
 class _Collected:
-    """The matches of a query: how many, the best (score, docnum) pairs, facet groups."""
+    """The matches of a query: how many, the best (score, docnum) pairs, facet groups,
+    and whether the time limit cut the collecting short."""
 
     total: int
     ranked: list[tuple[float, int]]
     groups: Any
+    partial: bool = False
 
 
 @dataclass(eq=False)
@@ -82,6 +85,7 @@ class Searcher:
         *,
         boosts: FieldBoosts | None = None,
         ranking: Ranking | None = None,
+        limits: QueryLimits | None = None,
         refresh_interval: float | None = 1.0,
     ) -> None:
         if refresh_interval is not None and not refresh_interval >= 0:
@@ -90,6 +94,7 @@ class Searcher:
         self._store = index.store
         self._ranking = ranking or index.settings.ranking
         self._boosts = boosts or index.settings.boosts
+        self._limits = limits or QueryLimits()
         self._analyzer = german_analyzer(index.settings.analyzer)
         self._weighting = weighting(self._ranking.idf, b=self._ranking.b, k1=self._ranking.k1)
         self._refresh_interval = refresh_interval
@@ -169,6 +174,7 @@ class Searcher:
                 boosts=self._boosts,
                 ranking=self._ranking,
                 analyzer=self._analyzer,
+                limits=self._limits,
             ),
             hits=HitBuilder(Highlighter(analyzer=self._analyzer, splitter=SentenceSplitter())),
         )
@@ -215,19 +221,23 @@ class Searcher:
                 f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})"
             )
         started = time.perf_counter()
+        limit_s = self._limits.time_limit
+        deadline = None if limit_s is None else time.monotonic() + limit_s
         view = self._view()  # one view for the whole query, even if a refresh comes
         plan = view.planner.plan(text, view.searcher.reader())
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
-        found = self._collect(
-            view, plan.match, window, _filter_query(filters, since, until), sort, facets
-        )
+        flt = _filter_query(filters, since, until)
+        found = self._collect(view, plan.match, window, flt, sort, facets, deadline)
         ranked = found.ranked
-        if rescore is not None:
+        partial = found.partial
+        if rescore is not None and not partial:
             # Always the same best RESCORE_WINDOW, whatever the page: one
             # ranking for every offset.  Boosts only add, so the rescored
             # head still ranks above the rest, which keeps its match order.
-            ranked = self._rescore(view, ranked[:RESCORE_WINDOW], rescore) + ranked[RESCORE_WINDOW:]
+            head = self._rescore(view, ranked[:RESCORE_WINDOW], rescore, deadline)
+            ranked = head + ranked[RESCORE_WINDOW:]
+            partial = view.accumulator.partial
         options = SnippetOptions(
             highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
         )
@@ -239,6 +249,7 @@ class Searcher:
             offset=offset,
             hits=hits,
             facets=_facet_counts(found.groups, facets),
+            partial=partial,
         )
 
     def _collect(
@@ -249,15 +260,18 @@ class Searcher:
         flt: wq.Query | None,
         sort: Sort,
         facets: Sequence[str],
+        deadline: float | None,
     ) -> _Collected:
-        """Every match of ``q`` counted, the best ``window`` of them in order."""
+        """Every match of ``q`` counted, the best ``window`` of them in order
+        (of those found before ``deadline``, when it passes)."""
         if sort == "relevance" and not facets:
             # Every match and its score, term at a time (engine/accumulate.py):
             # what Whoosh's collector gives, document at a time, 2-3x slower.
             allow = None if flt is None else set(view.searcher.docs_for_query(flt))
-            scores = view.accumulator.scores(q, allow=allow)
+            scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
             best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
-            return _Collected(len(scores), [(score, docnum) for docnum, score in best], None)
+            ranked = [(score, docnum) for docnum, score in best]
+            return _Collected(len(scores), ranked, None, view.accumulator.partial)
         kwargs: dict[str, Any] = {
             "limit": window,
             "filter": flt,
@@ -274,16 +288,33 @@ class Searcher:
             kwargs["groupedby"] = {
                 name: sorting.FieldFacet(name, allow_overlap=name == "tags") for name in facets
             }
-        results = view.searcher.search(q, **kwargs)
-        return _Collected(len(results), [(float(sc or 0.0), n) for sc, n in results.top_n], results)
+        collector = view.searcher.collector(**kwargs)
+        partial = False
+        if deadline is not None:
+            # Checked between documents (no SIGALRM: searchers run in any thread).
+            collector = TimeLimitCollector(
+                collector, timelimit=max(deadline - time.monotonic(), 0.0), use_alarm=False
+            )
+        try:
+            view.searcher.search_with_collector(q, collector)
+        except TimeLimit:
+            partial = True
+        results = collector.results()
+        ranked = [(float(sc or 0.0), n) for sc, n in results.top_n]
+        return _Collected(len(results), ranked, results, partial)
 
     def _rescore(
-        self, view: _View, ranked: list[tuple[float, int]], boosts: wq.Query
+        self,
+        view: _View,
+        ranked: list[tuple[float, int]],
+        boosts: wq.Query,
+        deadline: float | None,
     ) -> list[tuple[float, int]]:
         """``ranked`` with the scores of ``boosts`` added, re-sorted."""
         if not ranked:
             return ranked
-        extra = view.accumulator.scores(boosts, within=[n for _, n in ranked])
+        within = [n for _, n in ranked]
+        extra = view.accumulator.scores(boosts, within=within, deadline=deadline)
         return sorted(
             ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Container, Iterator, Sequence
+from time import monotonic
 from typing import Any
 
 from whoosh import query as wq
@@ -38,14 +39,18 @@ Scores = dict[int, float]
 class Accumulator:
     """Scores queries against one Whoosh searcher.
 
-    Make one per searcher and reuse it: the first query on a field reads that
-    field's document lengths once and keeps them.
+    Make one per searcher and reuse it (from one thread at a time): the first
+    query on a field reads that field's document lengths once and keeps them.
+    A scoring with a ``deadline`` (a :func:`time.monotonic` time) stops reading
+    postings when it passes and returns what it has; :attr:`partial` says so.
     """
 
     def __init__(self, searcher: Any) -> None:
         self._searcher = searcher
         self._context = searcher.context()
         self._norms: dict[tuple[int, str, float, float], list[float]] = {}
+        self._deadline: float | None = None
+        self.partial = False
 
     def scores(
         self,
@@ -53,12 +58,17 @@ class Accumulator:
         *,
         allow: Container[int] | None = None,
         within: Sequence[int] | None = None,
+        deadline: float | None = None,
     ) -> Scores:
         """The documents ``q`` matches, with their scores.
 
         ``allow`` keeps only the documents it holds (a filter); ``within``
         scores only these documents, reading no more postings than needed.
+        Past ``deadline`` no more postings are read: the scores are partial
+        (some words not or not fully counted) and :attr:`partial` is set.
         """
+        self._deadline = deadline
+        self.partial = False
         out: Scores = {}
         for sub, base in self._searcher.leaf_searchers():
             local: list[int] | None = None
@@ -93,6 +103,14 @@ class Accumulator:
     @property
     def context(self) -> Any:
         return self._context
+
+    def expired(self) -> bool:
+        """Whether the deadline of the current scoring has passed (then it is partial)."""
+        if self.partial:
+            return True
+        if self._deadline is not None and monotonic() > self._deadline:
+            self.partial = True
+        return self.partial
 
 
 class _Segment:
@@ -175,6 +193,8 @@ class _Segment:
                 return {}
         narrowed = _Segment(self._owner, self._sub, docs)
         postings = {w: narrowed._term(q.fieldname, w, positions=True) for w in set(words)}
+        if self._owner.expired():  # some positions may be missing: no phrase is sure
+            return {}
         slop = q.slop
         out: Scores = {}
         for docnum in docs or ():
@@ -192,6 +212,8 @@ class _Segment:
     ) -> tuple[Scores, dict[int, Sequence[int]]]:
         """Score of ``fieldname:text`` in each document that has it, and (if asked)
         its positions there."""
+        if self._owner.expired():
+            return {}, {}
         sub = self._sub
         reader = sub.reader()
         if fieldname not in sub.schema:
@@ -216,7 +238,10 @@ class _Segment:
         decode = field.format.decoder("positions") if positions else None
         scores: Scores = {}
         where: dict[int, Sequence[int]] = {}
+        owner = self._owner
         for ids, weights, values in leaf_blocks(leaf, self._only, positions):
+            if owner.expired():
+                break
             for docnum, tf in zip(ids, weights, strict=True):
                 # whoosh.scoring.bm25(), the length part looked up
                 scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
@@ -244,13 +269,18 @@ class _Segment:
 
     def _visit(self, matcher: Any) -> Iterator[int]:
         """Move ``matcher`` to each document it matches (of ``only``, if set)."""
+        expired = self._owner.expired
         if self._only is None:
+            count = 0
             while matcher.is_active():
+                count += 1
+                if count % 256 == 0 and expired():
+                    return
                 yield matcher.id()
                 matcher.next()
             return
         for docnum in self._only:
-            if not matcher.is_active():
+            if not matcher.is_active() or expired():
                 return
             if matcher.id() < docnum:
                 matcher.skip_to(docnum)

@@ -34,11 +34,12 @@ from newssearch.errors import QueryError
 
 __all__ = ["FIELD_ALIASES", "make_parser", "normalize_pattern"]
 
-#: Field names a user may type, and German aliases for them.
+#: Field names a user may type, and German aliases for them.  The exact twins
+#: are not fields of the query language: typed, they mean the text field.
 FIELD_ALIASES = {
-    "title": ["titel", "headline"],
-    "lead": ["teaser", "vorspann"],
-    "body": ["text", "inhalt"],
+    "title": ["titel", "headline", "title_exact"],
+    "lead": ["teaser", "vorspann", "lead_exact"],
+    "body": ["text", "inhalt", "body_exact"],
     "section": ["ressort", "rubrik", "kategorie"],
     "source": ["quelle"],
     "author": ["autor", "autorin"],

@@ -17,18 +17,19 @@ from typing import Any, Protocol
 from whoosh import query as wq
 
 from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer
-from newssearch.config import FieldBoosts, Ranking
+from newssearch.config import FieldBoosts, QueryLimits, Ranking
 from newssearch.engine.parser import make_parser
 from newssearch.engine.schema import exact_field
 from newssearch.engine.scoring import BestField
 from newssearch.errors import QueryError
+from newssearch.query.expand import Lexicon, expand_prefixes
 from newssearch.query.language import balance, drop_question_words, is_plain
 from newssearch.query.rewrite import Rewriter
 
 __all__ = ["Plan", "Planner", "Statistics"]
 
 
-class Statistics(Protocol):
+class Statistics(Lexicon, Protocol):
     """The index statistics planning needs (a Whoosh reader has them)."""
 
     def doc_count_all(self) -> int: ...
@@ -73,19 +74,23 @@ class Planner:
         boosts: FieldBoosts,
         ranking: Ranking,
         analyzer: GermanAnalyzer,
+        limits: QueryLimits | None = None,
     ) -> None:
         self._boosts = boosts
         self._ranking = ranking
+        self._limits = limits or QueryLimits()
         self._analyzer = analyzer
         self._exact_analyzer = schema[exact_field("title")].analyzer
         self._parser = make_parser(schema, boosts=boosts, ranking=ranking)
         self._rewriter = Rewriter(analyzer)
 
     def plan(self, text: str, stats: Statistics | None = None) -> Plan:
-        """The plan for ``text``; ``stats`` (when given) finds the common words.
+        """The plan for ``text``; ``stats`` (when given) finds the common words
+        and the words each prefix stands for.
 
         Raises :class:`~newssearch.errors.QueryError` for a query that is not
-        a string, is empty or cannot be parsed.
+        a string, is empty, cannot be parsed or asks for too much (a range on
+        a text field, a one-letter prefix).
         """
         if not isinstance(text, str):
             raise QueryError(f"a query must be a string, not {type(text).__name__}")
@@ -98,7 +103,7 @@ class Planner:
             parsed: wq.Query = self._parser.parse(balance(text))
         except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
-        match = self._rewriter.rewrite(parsed, text)
+        match = expand_prefixes(self._rewriter.rewrite(parsed, text), stats, self._limits)
         if not plain or match is wq.NullQuery:
             return Plan(text, match, None)
         common: list[wq.Query] = []

@@ -2,7 +2,8 @@
 
 Phrases get one token per position, prefix and wildcard terms of keyword
 fields are lowercased, ``a NOT b`` inside an OR means "a, but not b" (as in
-Lucene), and every AND NOT is matched by :class:`~newssearch.engine.scoring.Excluding`.
+Lucene), every AND NOT is matched by :class:`~newssearch.engine.scoring.Excluding`,
+and ranges of words are refused (only ``published`` has ranges).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from whoosh import query as wq
 from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer
 from newssearch.article import FACET_FIELDS, TEXT_FIELDS
 from newssearch.engine.scoring import Excluding
+from newssearch.errors import QueryError
 
 __all__ = ["Rewriter"]
 
@@ -28,6 +30,11 @@ class Rewriter:
         return rewritten
 
     def _node(self, q: wq.Query, source: str) -> wq.Query:
+        if isinstance(q, wq.TermRange):
+            # A range of words walks the whole vocabulary between its ends.
+            raise QueryError(
+                f"ranges work on published only (published:[2015 TO 2016]), not on {q.fieldname}"
+            )
         if isinstance(q, wq.Phrase) and q.fieldname in TEXT_FIELDS:
             words = self.phrase_words(q, source)
             if words is not None:

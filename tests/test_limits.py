@@ -1,0 +1,128 @@
+"""Every query has a bounded cost: capped prefixes, no ranges of words, a time limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from newssearch import Article, NewsIndex, QueryError, Searcher, build_index, sample_articles
+from newssearch.analysis import german_analyzer
+from newssearch.config import IndexSettings, QueryLimits
+from newssearch.engine.schema import build_schema
+from newssearch.query import Planner
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsIndex]:
+    index, _ = build_index(tmp_path_factory.mktemp("limits") / "ix", sample_articles())
+    with index:
+        yield index
+
+
+def _planner(limits: QueryLimits | None = None) -> Planner:
+    s = IndexSettings()
+    return Planner(
+        build_schema(s),
+        boosts=s.boosts,
+        ranking=s.ranking,
+        analyzer=german_analyzer(s.analyzer),
+        limits=limits,
+    )
+
+
+@pytest.mark.parametrize("text", ["S*", "a* b* c*", "title:x*", "Wien OR b*"])
+def test_a_one_letter_prefix_is_refused_without_an_index(text: str) -> None:
+    with pytest.raises(QueryError, match="too short"):
+        _planner().plan(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["[a TO z]", "body:[a TO]", "{a TO b}", "section:[a TO c]", "Wien AND title:[x TO y]"]
+)
+def test_ranges_of_words_are_refused(text: str) -> None:
+    with pytest.raises(QueryError, match="ranges work on published only"):
+        _planner().plan(text)
+
+
+def test_a_prefix_stands_for_at_most_max_expansions_words_per_field(
+    sample_index: NewsIndex,
+) -> None:
+    with Searcher(sample_index, limits=QueryLimits(max_expansions=3)) as searcher:
+        plan = searcher.plan("Bundes*")
+        terms = [t for t in plan.match.leaves() if isinstance(t, wq.Term)]
+        per_field: dict[str, int] = {}
+        for t in terms:
+            per_field[t.fieldname] = per_field.get(t.fieldname, 0) + 1
+        assert per_field and max(per_field.values()) <= 3
+        assert all(t.text.startswith("bundes") for t in terms)
+        assert not any(isinstance(q, wq.Prefix) for q in plan.match.leaves())
+
+
+def test_prefix_matches_are_ranked(sample_index: NewsIndex) -> None:
+    with Searcher(sample_index) as searcher:
+        hits = searcher.search("Bundes*", limit=20, highlight=False).hits
+    scores = [h.score for h in hits]
+    assert len(set(scores)) > 5  # not every score 1.0 in index order, as Whoosh gives
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_prefix_nothing_starts_with_matches_nothing(sample_index: NewsIndex) -> None:
+    with Searcher(sample_index) as searcher:
+        assert searcher.search("Qxzv*").total == 0
+
+
+def test_the_exact_twins_are_not_fields_of_the_query_language(sample_index: NewsIndex) -> None:
+    with Searcher(sample_index) as searcher:
+        typed = searcher.search('title_exact:"Europäische Union"', highlight=False)
+        plain = searcher.search('title:"Europäische Union"', highlight=False)
+    assert [h.id for h in typed.hits] == [h.id for h in plain.hits]
+
+
+def test_a_published_range_works(tmp_path: Path) -> None:
+    articles = [
+        Article(id=f"a{y}", title="Wahl in Wien", published=datetime(y, 6, 1, tzinfo=UTC))
+        for y in (2014, 2015, 2016, 2017)
+    ]
+    index, _ = build_index(tmp_path / "ix", articles)
+    with index, Searcher(index) as searcher:
+        hits = searcher.search("Wahl AND published:[2015 TO 2016]").hits
+    assert {h.id for h in hits} == {"a2015", "a2016"}
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("Wie hoch ist die Arbeitslosigkeit in Österreich und Deutschland?", {}),
+        ("Fußball Tor", {"facets": ["section"]}),
+        ("Regierung", {"sort": "newest"}),
+    ],
+)
+def test_a_search_past_its_time_limit_is_partial(
+    sample_index: NewsIndex, text: str, options: dict[str, object]
+) -> None:
+    with Searcher(sample_index, limits=QueryLimits(time_limit=1e-9)) as searcher:
+        result = searcher.search(text, **options)  # type: ignore[arg-type]
+    assert result.partial is True
+    with Searcher(sample_index) as searcher:
+        full = searcher.search(text, **options)  # type: ignore[arg-type]
+    assert full.partial is False
+    assert result.total <= full.total
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"max_expansions": 0},
+        {"max_scanned_terms": 0},
+        {"min_prefix_chars": 0},
+        {"time_limit": 0},
+        {"time_limit": -1.0},
+    ],
+)
+def test_query_limits_must_be_positive(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        QueryLimits(**bad)  # type: ignore[arg-type]
