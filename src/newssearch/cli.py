@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -515,24 +516,55 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
     }
 
 
+#: What article text must not send to a terminal: C0 controls (ESC, BEL,
+#: backspace …; whitespace is flattened anyway), DEL, C1 controls and the
+#: bidi overrides, embeddings, isolates and marks that reorder a line.  Each
+#: becomes U+FFFD, one character for one, so highlight offsets stay right.
+_TERMINAL_UNSAFE = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        *range(0x0B, 0x0D),
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
+    "\ufffd",
+)
+
+
+def _terminal_text(text: str) -> str:
+    """``text`` with every character that could steer a terminal replaced (see above)."""
+    return text.translate(_TERMINAL_UNSAFE)
+
+
+def _terminal_render(render: Callable[[Fragment], str]) -> Callable[[Fragment], str]:
+    """``render`` on the fragment's text made safe for a terminal (same length)."""
+    return lambda fragment: render(replace(fragment, text=_terminal_text(fragment.text)))
+
+
 def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> None:
+    render = _terminal_render(render)
     shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
     print(f"{result.total} hits for {result.query!r} (showing {shown}, {result.took_ms:.1f} ms)")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
     for hit in result.hits:
         hl = hit.highlights
-        title = render(hl.title) if hl and hl.title else hit.title
+        title = render(hl.title) if hl and hl.title else _terminal_text(hit.title)
         print()
         print(f"{hit.rank:>3}. {_one_line(title, 200)}")
         article = hit.article
         facts = [
-            str(value)
+            _terminal_text(str(value))
             for value in (article.section, article.source, article.author, article.published)
             if value
         ]
         score = "" if hit.score is None else f"   score {hit.score:.2f}"
-        print(f"     {' · '.join([*facts, hit.id])}{score}")
+        print(f"     {' · '.join([*facts, _terminal_text(hit.id)])}{score}")
         for fragment in hl.body if hl else ():
             print(f"     {_one_line(render(fragment), 400)}")
 
@@ -575,7 +607,8 @@ def _check_writable(path: Path, option: str) -> None:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    # Messages can quote input (a bad record, a file name): never raw to the terminal.
+    print(_terminal_text(message), file=sys.stderr)
 
 
 def _fail(message: str) -> int:
