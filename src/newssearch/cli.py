@@ -123,6 +123,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", default=[], help="only this source")
     p.add_argument("--author", action="append", default=[], help="only this author")
     p.add_argument("--tag", action="append", default=[], help="only articles with this tag")
+    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (ISO)")
+    p.add_argument(
+        "--until", metavar="DATE", help="only articles published on or before DATE (ISO)"
+    )
     p.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
@@ -318,7 +322,13 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
         def run(query: str) -> SearchResult:
             return searcher.search(
-                query, limit=args.limit, offset=args.offset, filters=filters, sort=args.sort
+                query,
+                limit=args.limit,
+                offset=args.offset,
+                filters=filters,
+                since=args.since,
+                until=args.until,
+                sort=args.sort,
             )
 
         if args.query == "-":

@@ -14,11 +14,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from newssearch.article import Article
+from newssearch.dates import parse_iso
 from newssearch.errors import InputError
 from newssearch.sentences import SentenceSplitter
 
@@ -205,17 +206,10 @@ def parse_published(value: Any) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"published must be an ISO 8601 string, not {type(value).__name__}")
-    text = value.strip()
     try:
-        parsed = datetime.fromisoformat(text)
+        parsed, _ = parse_iso(value)
     except ValueError:
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"published {value!r} is not an ISO 8601 date") from None
-        parsed = datetime(day.year, day.month, day.day)
-    if parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        raise ValueError(f"published {value!r} is not an ISO 8601 date") from None
     return parsed
 
 

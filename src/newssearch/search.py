@@ -14,18 +14,17 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal
 
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from newssearch.analysis import german_analyzer
 from newssearch.article import FACET_FIELDS
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
+from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
+from newssearch.engine.columns import count_facet, date_order
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError, QueryError
@@ -44,13 +43,13 @@ Filters = Mapping[str, str | Sequence[str]]
 
 @dataclass(frozen=True)
 class _Collected:
-    """The matches of a query: how many, the best (score, docnum) pairs, facet groups,
-    and whether the time limit cut the collecting short."""
+    """The matches of a query: how many, the best (score, docnum) pairs, the facet
+    counts, and whether the time limit cut the collecting short."""
 
     total: int
     ranked: list[tuple[float, int]]
-    groups: Any
-    partial: bool = False
+    facets: dict[str, dict[str, int]]
+    partial: bool
 
 
 @dataclass(eq=False)
@@ -196,8 +195,8 @@ class Searcher:
         limit: int = 10,
         offset: int = 0,
         filters: Filters | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: Moment | None = None,
+        until: Moment | None = None,
         sort: Sort = "relevance",
         highlight: bool = True,
         max_fragments: int = 3,
@@ -208,7 +207,9 @@ class Searcher:
 
         ``filters`` restricts by exact field values (``{"section": "Sport"}``;
         several values of one field match any of them), ``since``/``until``
-        by publication time; neither changes scores.  ``facets`` names fields
+        by publication time (a ``datetime``, a ``date`` or an ISO 8601 string;
+        naive times are UTC; ``until`` as a date includes that whole day);
+        neither changes scores.  ``facets`` names fields
         whose value counts over all matches are returned.
         """
         if limit < 0 or offset < 0:
@@ -248,7 +249,7 @@ class Searcher:
             took_ms=(time.perf_counter() - started) * 1000.0,
             offset=offset,
             hits=hits,
-            facets=_facet_counts(found.groups, facets),
+            facets=found.facets,
             partial=partial,
         )
 
@@ -262,46 +263,21 @@ class Searcher:
         facets: Sequence[str],
         deadline: float | None,
     ) -> _Collected:
-        """Every match of ``q`` counted, the best ``window`` of them in order
-        (of those found before ``deadline``, when it passes)."""
-        if sort == "relevance" and not facets:
-            # Every match and its score, term at a time (engine/accumulate.py):
-            # what Whoosh's collector gives, document at a time, 2-3x slower.
-            allow = None if flt is None else set(view.searcher.docs_for_query(flt))
-            scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
+        """Every match of ``q`` counted and its facets, the best ``window`` of them in
+        order (of those found before ``deadline``, when it passes)."""
+        # Every match and its score, term at a time (engine/accumulate.py):
+        # what Whoosh's collector gives, document at a time, 2-3x slower.
+        allow = None if flt is None else set(view.searcher.docs_for_query(flt))
+        scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
+        partial = view.accumulator.partial
+        if sort == "relevance":
             best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
             ranked = [(score, docnum) for docnum, score in best]
-            return _Collected(len(scores), ranked, None, view.accumulator.partial)
-        kwargs: dict[str, Any] = {
-            "limit": window,
-            "filter": flt,
-            # Score every match and count it on the way: with block-max
-            # skipping Whoosh runs the query a second time for the total,
-            # which costs more than the skipping saves (newssearch bench).
-            "optimize": False,
-        }
-        if sort != "relevance":
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort == "newest"
-        if facets:
-            # A multi-valued field (tags) counts each of an article's values.
-            kwargs["groupedby"] = {
-                name: sorting.FieldFacet(name, allow_overlap=name == "tags") for name in facets
-            }
-        collector = view.searcher.collector(**kwargs)
-        partial = False
-        if deadline is not None:
-            # Checked between documents (no SIGALRM: searchers run in any thread).
-            collector = TimeLimitCollector(
-                collector, timelimit=max(deadline - time.monotonic(), 0.0), use_alarm=False
-            )
-        try:
-            view.searcher.search_with_collector(q, collector)
-        except TimeLimit:
-            partial = True
-        results = collector.results()
-        ranked = [(float(sc or 0.0), n) for sc, n in results.top_n]
-        return _Collected(len(results), ranked, results, partial)
+        else:
+            ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
+            ranked = [(scores[docnum], docnum) for docnum in ordered]
+        counts = {name: count_facet(view.searcher, name, scores.keys()) for name in facets}
+        return _Collected(len(scores), ranked, counts, partial)
 
     def _rescore(
         self,
@@ -357,7 +333,7 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
 
 
 def _filter_query(
-    filters: Filters | None, since: datetime | None, until: datetime | None
+    filters: Filters | None, since: Moment | None, until: Moment | None
 ) -> wq.Query | None:
     """The filter for exact field values and a publication time range (``None``: none)."""
     parts: list[wq.Query] = []
@@ -367,23 +343,16 @@ def _filter_query(
         choices = [values] if isinstance(values, str) else list(values)
         parts.append(wq.Or([wq.Term(name, v.lower()) for v in choices]))
     if since is not None or until is not None:
+        start = None if since is None else range_start(since, "since")
+        end, end_excl = (None, False) if until is None else range_end(until, "until")
         parts.append(
             wq.DateRange(
                 "published",
-                None if since is None else to_stored_time(since),
-                None if until is None else to_stored_time(until),
+                None if start is None else to_stored_time(start),
+                None if end is None else to_stored_time(end),
+                endexcl=end_excl,
             )
         )
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _facet_counts(groups: Any, facets: Sequence[str]) -> dict[str, dict[str, int]]:
-    """Value counts per facet field; matches without a value are not counted."""
-    if groups is None:
-        return {}
-    return {
-        name: {str(k): len(v) for k, v in groups.groups(name).items() if k is not None}
-        for name in facets
-    }

@@ -1,0 +1,76 @@
+"""Per-document values read from Whoosh's columns: publication order and facet counts.
+
+Dates are read raw (Whoosh stores a datetime as a long; a document without
+one holds the column's default, the largest unsigned long), so that undated
+articles can be put last in both directions — Whoosh's own ``sortedby``
+puts them first when sorting newest first.  Facets are counted over a set of
+matched documents: a sortable field from its column (the value as written),
+a field of several values (tags) from its word list.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+__all__ = ["count_facet", "date_order"]
+
+#: What a NumericColumn of DATETIME holds for a document without a date.
+_UNDATED = 2**64 - 1
+
+
+def date_order(searcher: Any, docnums: Iterable[int], *, newest: bool) -> list[int]:
+    """``docnums`` by publication time (newest or oldest first), undated last,
+    equal times in document order."""
+    value = _values(searcher, "published", translate=False)
+
+    def key(docnum: int) -> tuple[bool, int, int]:
+        stored = value(docnum)
+        if stored is None or stored >= _UNDATED:
+            return (True, 0, docnum)
+        return (False, -stored if newest else stored, docnum)
+
+    return sorted(docnums, key=key)
+
+
+def count_facet(searcher: Any, fieldname: str, docnums: Collection[int]) -> dict[str, int]:
+    """How many of ``docnums`` hold each value of ``fieldname`` (no value: not counted)."""
+    if not docnums:
+        return {}
+    reader = searcher.reader()
+    if reader.schema[fieldname].column_type is not None:
+        value = _values(searcher, fieldname, translate=True)
+        counts = Counter(value(docnum) for docnum in docnums)
+        counts.pop("", None)
+        counts.pop(None, None)
+        return {str(v): n for v, n in counts.items()}
+    wanted = docnums if isinstance(docnums, set | frozenset) else set(docnums)
+    out: dict[str, int] = {}
+    for term in reader.lexicon(fieldname):
+        n = sum(1 for docnum in reader.postings(fieldname, term).all_ids() if docnum in wanted)
+        if n:
+            out[term.decode("utf-8") if isinstance(term, bytes) else term] = n
+    return out
+
+
+def _values(searcher: Any, fieldname: str, *, translate: bool) -> Callable[[int], Any]:
+    """The column value of a document by its (global) number; ``None`` where its
+    segment has no such column.  Read segment by segment: Whoosh's multi-segment
+    column reader fails when a segment lacks the column."""
+    leaves = searcher.leaf_searchers()
+    bases = [base for _, base in leaves]
+    columns = [
+        sub.reader().column_reader(fieldname, translate=translate)
+        if sub.reader().has_column(fieldname)
+        else None
+        for sub, _ in leaves
+    ]
+
+    def value(docnum: int) -> Any:
+        i = bisect_right(bases, docnum) - 1
+        column = columns[i]
+        return None if column is None else column[docnum - bases[i]]
+
+    return value
