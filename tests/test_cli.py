@@ -450,7 +450,20 @@ def test_search_json_shape_escaping_and_marks(
     assert isinstance(result["total"], int) and result["total"] == len(result["hits"]) == 1
     assert isinstance(result["took_ms"], int | float) and result["took_ms"] >= 0
     (hit,) = result["hits"]
-    assert set(hit) == {"id", "rank", "score", "title", "highlights"}
+    assert set(hit) == {
+        "id",
+        "rank",
+        "score",
+        "title",
+        "lead",
+        "published",
+        "section",
+        "source",
+        "author",
+        "url",
+        "tags",
+        "highlights",
+    }
     assert (hit["id"], hit["rank"], hit["title"]) == ("politik-2", 1, "Regierung plant Reform")
     assert isinstance(hit["score"], float) and hit["score"] > 0
     assert set(hit["highlights"]) == {"title", "body"}

@@ -99,3 +99,47 @@ def test_the_cli_filters_by_since_and_until(
     assert main([*argv, "--since", "März"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not an ISO 8601 date" in err
+
+
+def test_search_json_carries_the_metadata_and_facets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "meta"
+    articles = [
+        Article(
+            id="w1",
+            title="Wahl in Wien",
+            lead="Die Wiener wählen.",
+            published=datetime(2016, 3, 1, 8, 30, tzinfo=UTC),
+            section="Inland",
+            source="APA",
+            author="Jörg Müller",
+            url="https://example.org/w1",
+            tags=("Wien", "Wahl 2016"),
+        ),
+        Article(id="w2", title="Wahl in Graz", section="Inland", tags=("Graz",)),
+        Article(id="w3", title="Wahl in Berlin", section="International"),
+    ]
+    build_index(path, articles)[0].close()
+    argv = ["search", "Wahl", "--index", str(path), "--json", "--facet", "section"]
+    assert main([*argv, "--facet", "tags"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    hit = next(h for h in result["hits"] if h["id"] == "w1")
+    assert hit["published"] == "2016-03-01T08:30:00+00:00"
+    assert (hit["section"], hit["source"], hit["author"]) == ("Inland", "APA", "Jörg Müller")
+    assert (hit["url"], hit["tags"], hit["lead"]) == (
+        "https://example.org/w1",
+        ["Wien", "Wahl 2016"],
+        "Die Wiener wählen.",
+    )
+    assert next(h for h in result["hits"] if h["id"] == "w3")["published"] is None
+    assert result["facets"]["section"] == [
+        {"value": "Inland", "count": 2},
+        {"value": "International", "count": 1},
+    ]
+    assert {f["value"] for f in result["facets"]["tags"]} == {"wien", "wahl 2016", "graz"}
+    assert main(["search", "Wahl", "--index", str(path), "--facet", "section"]) == 0
+    assert "section: Inland 2 · International 1" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as usage:
+        main(["search", "Wahl", "--index", str(path), "--facet", "body"])
+    assert usage.value.code == 2

@@ -10,13 +10,14 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from newssearch import __version__
 from newssearch.analysis import analyze
+from newssearch.article import FACET_FIELDS
 from newssearch.errors import NewsSearchError, QueryError
 from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, write_trec_run
 from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
@@ -128,6 +129,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--until", metavar="DATE", help="only articles published on or before DATE (ISO)"
     )
     p.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
+    p.add_argument(
+        "--facet",
+        action="append",
+        default=[],
+        choices=FACET_FIELDS,
+        help="count the matches per value of this field (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--color",
@@ -329,6 +337,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 since=args.since,
                 until=args.until,
                 sort=args.sort,
+                facets=args.facet,
             )
 
         if args.query == "-":
@@ -505,25 +514,44 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
     hits = []
     for hit in result.hits:
         hl = hit.highlights
+        article = hit.article
         hits.append(
             {
                 "id": hit.id,
                 "rank": hit.rank,
                 "score": None if hit.score is None else round(hit.score, 6),
                 "title": hit.title,
+                "lead": article.lead,
+                "published": None if article.published is None else article.published.isoformat(),
+                "section": article.section,
+                "source": article.source,
+                "author": article.author,
+                "url": article.url,
+                "tags": list(article.tags),
                 "highlights": {
                     "title": render_html(hl.title) if hl and hl.title else None,
                     "body": [render_html(f) for f in hl.body] if hl else [],
                 },
             }
         )
-    return {
+    out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
         "took_ms": round(result.took_ms, 3),
         "partial": result.partial,
         "hits": hits,
     }
+    if result.facets:
+        out["facets"] = {
+            name: [{"value": value, "count": count} for value, count in _by_count(counts)]
+            for name, counts in result.facets.items()
+        }
+    return out
+
+
+def _by_count(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Facet values, most frequent first (equal counts by value)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 #: What article text must not send to a terminal: C0 controls (ESC, BEL,
@@ -562,6 +590,9 @@ def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> No
     print(f"{result.total} hits for {result.query!r} (showing {shown}, {result.took_ms:.1f} ms)")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
+    for name, counts in result.facets.items():
+        shown_counts = " · ".join(f"{_terminal_text(v)} {n}" for v, n in _by_count(counts)[:10])
+        print(f"  {name}: {shown_counts or '–'}")
     for hit in result.hits:
         hl = hit.highlights
         title = render(hl.title) if hl and hl.title else _terminal_text(hit.title)
