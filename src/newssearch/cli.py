@@ -23,6 +23,7 @@ from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, w
 from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
 from newssearch.index import (
     DEFAULT_INDEX_DIR,
+    DEFAULT_WAIT,
     build_index,
     index_exists,
     open_index,
@@ -95,6 +96,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="replace the index with one built from SOURCE only"
     )
+    _wait_option(p)
     p.add_argument(
         "--csv-delimiter",
         metavar="CHAR",
@@ -158,6 +160,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("delete", help="delete articles by id")
     p.add_argument("ids", nargs="+", metavar="ID")
     _index_option(p)
+    _wait_option(p)
     p.set_defaults(run=_cmd_delete)
 
     p = sub.add_parser(
@@ -234,6 +237,26 @@ def _index_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _wait_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--wait",
+        type=_non_negative_float,
+        default=DEFAULT_WAIT,
+        metavar="SECONDS",
+        help=f"wait this long for another writer of the index (default {DEFAULT_WAIT:g})",
+    )
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
 def _non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -299,11 +322,11 @@ def _cmd_index(args: argparse.Namespace) -> int:
     progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
     if args.rebuild or not index_exists(path):
         index, update = build_index(
-            path, report.articles, overwrite=args.rebuild, progress=progress
+            path, report.articles, overwrite=args.rebuild, progress=progress, wait=args.wait
         )
     else:
         index = open_index(path)
-        update = index.update(report.articles, progress=progress)
+        update = index.update(report.articles, progress=progress, wait=args.wait)
     with index:
         if progress is not None:
             sys.stderr.write("\n")
@@ -431,7 +454,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _cmd_delete(args: argparse.Namespace) -> int:
     with open_index(args.index or DEFAULT_INDEX_DIR) as index:
-        deleted = index.delete(args.ids)
+        deleted = index.delete(args.ids, wait=args.wait)
     print(f"deleted {deleted} of {len(args.ids)} articles")
     return EXIT_OK
 

@@ -8,6 +8,8 @@ import never leaves a half-written index behind.
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import json
 import os
 import secrets
@@ -41,6 +43,7 @@ from newssearch.errors import (
 
 __all__ = [
     "DEFAULT_INDEX_DIR",
+    "DEFAULT_WAIT",
     "META_FILE",
     "IndexStats",
     "NewsIndex",
@@ -64,6 +67,10 @@ _READABLE_VERSIONS = (1, FORMAT_VERSION)
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
 #: 3.6 / 2.9 s, 1,000 articles 9.0 / 5.2 s.
 PARALLEL_MIN_ARTICLES = 250
+
+#: Seconds a writer waits for another writer of the same index before it
+#: gives up with "locked" (``--wait`` on the command line).
+DEFAULT_WAIT = 5.0
 
 #: ``progress(done, total)`` is called after each batch of an update.
 Progress = Callable[[int, int], None]
@@ -100,15 +107,24 @@ def index_exists(path: str | Path) -> bool:
 
 
 def create_index(
-    path: str | Path, *, settings: IndexSettings | None = None, overwrite: bool = False
+    path: str | Path,
+    *,
+    settings: IndexSettings | None = None,
+    overwrite: bool = False,
+    wait: float = DEFAULT_WAIT,
 ) -> NewsIndex:
-    """Create an empty index at ``path`` (an existing one only with ``overwrite``)."""
+    """Create an empty index at ``path`` (an existing one only with ``overwrite``).
+
+    Waits up to ``wait`` seconds for another writer of ``path`` to finish.
+    """
     path = Path(path)
-    if index_exists(path) and not overwrite:
-        raise IndexExistsError(f"an index already exists at {path}")
-    with _staging(path) as tmp:
-        _init_index(tmp, settings or IndexSettings())
-        _swap_in(tmp, path)
+    with writer_lock(path, wait=wait):
+        _recover(path)
+        if index_exists(path) and not overwrite:
+            raise IndexExistsError(f"an index already exists at {path}")
+        with _staging(path) as tmp:
+            _init_index(tmp, settings or IndexSettings())
+            _swap_in(tmp, path)
     return open_index(path)
 
 
@@ -121,20 +137,29 @@ def build_index(
     progress: Progress | None = None,
     batch_size: int = 1000,
     procs: int | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> tuple[NewsIndex, UpdateReport]:
     """Build a new index of ``articles`` at ``path``, all or nothing.
 
     The index is written to a temporary directory beside ``path`` and renamed
-    into place when complete; on any error nothing at ``path`` changes.
+    into place when complete; on any error nothing at ``path`` changes.  One
+    writer at a time: another build, rebuild or update of ``path`` is waited
+    for up to ``wait`` seconds, then :class:`IndexStateError` says it is locked
+    (so two builds of one new index never both report success).
     """
     path = Path(path)
-    if index_exists(path) and not overwrite:
-        raise IndexExistsError(f"an index already exists at {path}")
-    with _staging(path) as tmp:
-        _init_index(tmp, settings or IndexSettings())
-        with open_index(tmp) as staged:
-            report = staged.update(articles, progress=progress, batch_size=batch_size, procs=procs)
-        _swap_in(tmp, path)
+    with writer_lock(path, wait=wait):
+        _recover(path)
+        if index_exists(path) and not overwrite:
+            raise IndexExistsError(f"an index already exists at {path}")
+        with _staging(path) as tmp:
+            _init_index(tmp, settings or IndexSettings())
+            with open_index(tmp) as staged:
+                # (Its own writer lock is on the staging path: never contended.)
+                report = staged.update(
+                    articles, progress=progress, batch_size=batch_size, procs=procs
+                )
+            _swap_in(tmp, path)
     return open_index(path), report
 
 
@@ -148,6 +173,9 @@ def open_index(path: str | Path) -> NewsIndex:
     """
     path = Path(path)
     check_whoosh()
+    if not path.exists() and _left_by_a_rebuild(path):
+        with writer_lock(path, wait=DEFAULT_WAIT):
+            _recover(path)
     if not path.exists() or not store_exists(path):
         if path.exists() and other_whoosh_index(path):
             raise IndexStateError(f"{path} holds a Whoosh index that newssearch did not build")
@@ -249,6 +277,7 @@ class NewsIndex:
         batch_size: int = 1000,
         limitmb: int = 512,
         procs: int | None = None,
+        wait: float = DEFAULT_WAIT,
     ) -> UpdateReport:
         """Add ``articles``, replacing any with the same id, in one commit.
 
@@ -261,8 +290,23 @@ class NewsIndex:
         it collects before it sorts them on disk instead; that external
         sort costs about a fifth of the time (10,000 articles, 2 processes:
         41 s with 384 MB, 28 s with 512 MB; a process then peaks at about
-        0.8 GB).
+        0.8 GB).  Another writer of this index is waited for up to ``wait`` seconds.
         """
+        with writer_lock(self.path, wait=wait):
+            return self._update(
+                articles, progress=progress, batch_size=batch_size, limitmb=limitmb, procs=procs
+            )
+
+    def _update(
+        self,
+        articles: Iterable[Article],
+        *,
+        progress: Progress | None = None,
+        batch_size: int = 1000,
+        limitmb: int = 512,
+        procs: int | None = None,
+    ) -> UpdateReport:
+        """:meth:`update` with the path's writer lock held."""
         started = time.perf_counter()
         # An id given twice in one call is one article: the later record wins.
         batch = list({article.id: article for article in articles}.values())
@@ -297,16 +341,17 @@ class NewsIndex:
             seconds=time.perf_counter() - started,
         )
 
-    def delete(self, ids: Iterable[str]) -> int:
+    def delete(self, ids: Iterable[str], *, wait: float = DEFAULT_WAIT) -> int:
         """Delete the articles with these ids; returns how many were deleted."""
-        writer = self._store.writer()
-        try:
-            count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        self._upgrade_meta()
+        with writer_lock(self.path, wait=wait):
+            writer = self._store.writer()
+            try:
+                count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._upgrade_meta()
         return count
 
     def stats(self) -> IndexStats:
@@ -390,8 +435,80 @@ def _swap_in(tmp: Path, path: Path) -> None:
             f"{path} is not empty and holds no newssearch index ({', '.join(keep)} …); "
             "choose another directory"
         )
+    strangers = sorted(p.name for p in path.iterdir() if not _is_index_file(p.name))
+    if strangers:
+        raise IndexExistsError(
+            f"{path} holds files that are not part of the index ({', '.join(strangers[:3])}"
+            f"{' …' if len(strangers) > 3 else ''}); move them away before rebuilding"
+        )
     old = path.with_name(f".{path.name}.old-{os.getpid()}")
     os.replace(path, old)
     os.replace(tmp, path)
     with suppress(OSError):
         shutil.rmtree(old)
+
+
+def _is_index_file(name: str) -> bool:
+    """Whether ``name`` is a file an index directory holds (Whoosh's or ``newssearch.json``)."""
+    # newssearch.json, its temporary twin, and Whoosh's files of the index
+    # "newssearch": TOCs, segments, the write lock, newssearch.tmp.
+    return name.startswith(("newssearch", "_newssearch_", f".{META_FILE}"))
+
+
+def _left_by_a_rebuild(path: Path) -> bool:
+    return any(path.parent.glob(f".{glob.escape(path.name)}.old-*"))
+
+
+def _recover(path: Path) -> None:
+    """Finish what a rebuild killed between its two renames left: the old index
+    moved aside and nothing at ``path``.  The old index is put back (the new one,
+    not yet in place, is the staging debris the next build removes).  Call with
+    the path's writer lock held."""
+    if path.exists():
+        return
+    olds = sorted(path.parent.glob(f".{glob.escape(path.name)}.old-*"), key=os.path.getmtime)
+    if olds and index_exists(olds[-1]):
+        os.replace(olds[-1], path)
+
+
+@contextmanager
+def writer_lock(path: Path, *, wait: float = DEFAULT_WAIT) -> Iterator[None]:
+    """Hold the one writer lock of the index at ``path`` (waiting up to ``wait`` s).
+
+    The lock is an ``flock`` on ``.NAME.lock`` beside the index, so it covers
+    creating and rebuilding (which replace the directory) as well as updates,
+    and the kernel releases it when its process dies: a crashed writer never
+    leaves the index locked.  The holder removes the file when it is done;
+    a waiter that finds it gone or replaced locks the new one.
+    """
+    if wait < 0:
+        raise ValueError(f"wait must be >= 0, not {wait!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.parent / f".{path.name}.lock"
+    deadline = time.monotonic() + wait
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise IndexStateError(
+                    f"the index at {path} is locked by another writer; try again when it "
+                    "is done (or wait longer: --wait SECONDS)"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed it: lock the one there now
+    try:
+        yield
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(lock_path)
+        os.close(fd)  # releases the flock
