@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from newssearch.errors import InputError
@@ -52,8 +52,15 @@ class Article:
         if self.id != self.id.strip():
             return f"id {self.id!r} has leading or trailing spaces"
         for name in STRING_FIELDS:
-            if not isinstance(getattr(self, name), str):
+            value = getattr(self, name)
+            if not isinstance(value, str):
                 return f"field {name!r} of article {self.id!r} must be a string"
+            text_problem = _text_problem(value)
+            if text_problem is not None:
+                return f"field {name!r} of article {self.id!r} {text_problem}"
+        id_problem = _text_problem(self.id)
+        if id_problem is not None:
+            return f"the id {self.id!r} {id_problem}"
         if not (self.title.strip() or self.lead.strip() or self.body.strip()):
             return f"article {self.id!r} has no text (title, lead and body are empty)"
         if self.published is not None:
@@ -61,8 +68,16 @@ class Article:
                 return f"published of article {self.id!r} must be a datetime"
             if self.published.utcoffset() is None:
                 return f"published of article {self.id!r} has no timezone"
+            try:
+                self.published.astimezone(UTC)
+            except OverflowError:
+                return f"published of article {self.id!r} is out of range in UTC"
         if not isinstance(self.tags, tuple) or not all(isinstance(t, str) for t in self.tags):
             return f"tags of article {self.id!r} must be a tuple of strings"
+        for tag in self.tags:
+            tag_problem = _text_problem(tag)
+            if tag_problem is not None:
+                return f"a tag of article {self.id!r} {tag_problem}"
         return None
 
     @property
@@ -72,6 +87,17 @@ class Article:
             if text.strip():
                 return text.strip()
         return self.id
+
+
+def _text_problem(text: str) -> str | None:
+    """What makes ``text`` unfit to index and show: a NUL or a lone surrogate."""
+    if "\x00" in text:
+        return "holds a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"holds a lone surrogate ({text[exc.start]!r}): not valid Unicode"
+    return None
 
 
 def role_of(name: str) -> Role:

@@ -98,6 +98,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _wait_option(p)
     p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="create or keep the index even when SOURCE holds no articles",
+    )
+    p.add_argument(
         "--csv-delimiter",
         metavar="CHAR",
         help="CSV delimiter (default: tab for .tsv files, else a comma)",
@@ -318,6 +323,13 @@ def _cmd_index(args: argparse.Namespace) -> int:
     )
     for problem in report.skipped:
         _err(f"newssearch: skipped: {problem}")
+    if not report.articles and not args.allow_empty:
+        sources = ", ".join(map(str, args.sources))
+        return _fail(
+            f"no articles in {sources}"
+            + (f" ({len(report.skipped)} skipped as bad)" if report.skipped else "")
+            + "; nothing indexed (--allow-empty creates an empty index)"
+        )
     path: Path = args.index or DEFAULT_INDEX_DIR
     progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
     if args.rebuild or not index_exists(path):

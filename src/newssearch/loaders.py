@@ -238,7 +238,7 @@ def _article_from_mapping(data: Mapping[str, Any], *, tags_separator: str = ",")
             raise ValueError(f"field {name!r} must be a string, not {type(value).__name__}")
         texts[name] = value
     return Article(
-        id=str(raw_id).strip(),
+        id=str(raw_id),  # spaces around it are an error (Article says so), not trimmed
         published=parse_published(data.get("published")),
         tags=tags,
         **texts,
@@ -279,6 +279,10 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Article | InputError]]:
                         line=line_no,
                     ),
                 )
+                continue
+            except RecursionError:
+                problem = "malformed JSON: nested too deeply for an article record"
+                yield line_no, InputError(problem, source=str(path), line=line_no)
                 continue
             if not isinstance(data, dict):
                 yield (
