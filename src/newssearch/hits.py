@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from newssearch.analysis import GermanAnalyzer, TokenKind
 from newssearch.article import TEXT_FIELDS, Article
+from newssearch.config import MAX_ANALYZED_CHARS
 from newssearch.highlight import Fragment, Highlighter
 from newssearch.results import Highlights, Hit
 
@@ -26,11 +27,13 @@ Terms = Mapping[str, frozenset[str]]
 
 @dataclass(frozen=True)
 class SnippetOptions:
-    """How hits are highlighted: at most ``max_fragments`` of ``fragment_chars`` each."""
+    """How hits are highlighted: at most ``max_fragments`` of ``fragment_chars`` each,
+    found in the first ``max_analyzed_chars`` of the text."""
 
     highlight: bool = True
     max_fragments: int = 3
     fragment_chars: int = 200
+    max_analyzed_chars: int = MAX_ANALYZED_CHARS
 
 
 class HitBuilder:
@@ -53,8 +56,10 @@ class HitBuilder:
         title = getattr(article, title_field) or article.id
         highlights = None
         if options.highlight:
+            bound = options.max_analyzed_chars
+            shown_title = title if len(title) <= bound else title[:bound]
             highlights = Highlights(
-                title=self._highlighter.whole(title, terms.get(title_field, frozenset())),
+                title=self._highlighter.whole(shown_title, terms.get(title_field, frozenset())),
                 body=self._snippets(article, title_field, terms, options),
             )
         return Hit(
@@ -73,6 +78,8 @@ class HitBuilder:
         text = "\n\n".join(getattr(article, f) for f in snippet_fields)
         if not text:
             return ()
+        if len(text) > options.max_analyzed_chars:  # offsets stay right: a prefix
+            text = text[: options.max_analyzed_chars]
         wanted = frozenset().union(*(terms.get(f, frozenset()) for f in snippet_fields))
         body = self._highlighter.fragments(
             text,
