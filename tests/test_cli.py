@@ -445,7 +445,7 @@ def test_search_json_shape_escaping_and_marks(
     run = cli(capsys, "search", "Opposition Wahlkampf", "--index", small_index.path, "--json")
     assert run.code == 0, run.err
     result = json.loads(run.out)  # exactly one JSON value, nothing else
-    assert set(result) == {"query", "total", "took_ms", "partial", "hits"}
+    assert set(result) == {"query", "total", "took_ms", "partial", "warnings", "hits"}
     assert result["query"] == "Opposition Wahlkampf"
     assert isinstance(result["total"], int) and result["total"] == len(result["hits"]) == 1
     assert isinstance(result["took_ms"], int | float) and result["took_ms"] >= 0
@@ -556,7 +556,7 @@ def test_search_reads_queries_from_stdin(
     assert [r["query"] for r in results] == ["Inflation", "Derby", "Mueller"]
     assert [hit_ids(r) for r in results] == [["wirtschaft-1"], ["sport-1"], ["wirtschaft-1"]]
     for result in results:
-        assert set(result) == {"query", "total", "took_ms", "partial", "hits"}
+        assert set(result) == {"query", "total", "took_ms", "partial", "warnings", "hits"}
     assert "<mark>Müller</mark>" in " ".join(results[2]["hits"][0]["highlights"]["body"])
 
 

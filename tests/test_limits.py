@@ -126,3 +126,27 @@ def test_a_search_past_its_time_limit_is_partial(
 def test_query_limits_must_be_positive(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         QueryLimits(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["foo:Wien", "Titel:Wien Graz"])
+def test_an_unknown_field_is_searched_as_words_and_said(sample_index: NewsIndex, text: str) -> None:
+    with Searcher(sample_index) as searcher:
+        result = searcher.search(text, highlight=False)
+        words = searcher.search(text.replace(":", " "), highlight=False)
+    assert result.total == words.total > 0
+    assert len(result.warnings) == 1 and "unknown field" in result.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["Wien 21:30", "https://derstandard.at", "title:Wien", "autor:Müller"]
+)
+def test_known_fields_times_and_urls_give_no_warning(sample_index: NewsIndex, text: str) -> None:
+    with Searcher(sample_index) as searcher:
+        assert searcher.search(text, highlight=False).warnings == ()
+
+
+def test_a_query_of_stopwords_only_says_it_has_no_searchable_word(sample_index: NewsIndex) -> None:
+    with Searcher(sample_index) as searcher:
+        result = searcher.search("der die das")
+    assert result.total == 0
+    assert result.warnings == ("the query has no searchable word (only stopwords or punctuation)",)

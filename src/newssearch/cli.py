@@ -378,6 +378,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         if args.query == "-":
             return _search_lines(run, sys.stdin)
         result = run(args.query)
+        for warning in result.warnings:
+            _err(f"newssearch: warning: {warning}")
         if args.json:
             print(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
         else:
@@ -574,6 +576,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
         "total": result.total,
         "took_ms": round(result.took_ms, 3),
         "partial": result.partial,
+        "warnings": list(result.warnings),
         "hits": hits,
     }
     if result.facets:

@@ -62,6 +62,8 @@ class SearchResult:
     matches (matches without a value are not counted).  ``partial`` is true
     when the search reached its time limit (:class:`~newssearch.config.QueryLimits`)
     and stopped: ``total`` and the ranking then count only what was read.
+    ``warnings`` say what of the query was not searched as written (an
+    unknown ``field:``, a query of stopwords only).
     """
 
     query: str
@@ -71,3 +73,4 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: Mapping[str, Mapping[str, int]]
     partial: bool = False
+    warnings: tuple[str, ...] = ()

@@ -251,6 +251,7 @@ class Searcher:
             hits=hits,
             facets=found.facets,
             partial=partial,
+            warnings=plan.warnings,
         )
 
     def _collect(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["QUESTION_WORDS", "balance", "drop_question_words", "is_plain"]
+from whoosh import query as wq
+
+from newssearch.engine.parser import FIELD_ALIASES
+
+__all__ = ["QUESTION_WORDS", "balance", "drop_question_words", "is_plain", "query_warnings"]
 
 #: Query syntax beyond plain words: quotes, brackets, field:, prefix*, +/-, operators.
 _SYNTAX = re.compile(r'["()*:]|(?<!\S)[+-]\S|\b(?:AND|OR|NOT|UND|ODER|NICHT|ANDNOT|ANDMAYBE)\b')
@@ -16,6 +20,8 @@ QUESTION_WORDS = frozenset(
     "wogegen worauf woraus worin worüber worum wozu viele vielen".split()
 )
 _WORD = re.compile(r"\w+")
+#: ``name:`` where a field name can stand (not ``21:30``, not ``https://``).
+_FIELD_PREFIX = re.compile(r"(?<![\w:/.])([^\W\d_]\w*):(?!//)")
 
 
 def is_plain(text: str) -> bool:
@@ -56,3 +62,24 @@ def balance(text: str) -> str:
             depth -= 1
         out.append(ch)
     return "".join(out) + ")" * depth
+
+
+def query_warnings(text: str, match: wq.Query) -> tuple[str, ...]:
+    """What of ``text`` was not searched as written: unknown ``field:`` names
+    (searched as words), or no searchable word at all (only stopwords)."""
+    warnings = []
+    unknown = sorted(
+        {m.group(1) for m in _FIELD_PREFIX.finditer(text)} - _KNOWN_FIELD_NAMES,
+        key=str.lower,
+    )
+    if unknown:
+        names = ", ".join(f"{name!r}" for name in unknown)
+        warnings.append(
+            f"unknown field {names}: searched as words (fields: {', '.join(FIELD_ALIASES)})"
+        )
+    if match is wq.NullQuery and _WORD.search(text):
+        warnings.append("the query has no searchable word (only stopwords or punctuation)")
+    return tuple(warnings)
+
+
+_KNOWN_FIELD_NAMES = frozenset({*FIELD_ALIASES, "published", "id"}.union(*FIELD_ALIASES.values()))

@@ -23,7 +23,7 @@ from newssearch.engine.schema import exact_field
 from newssearch.engine.scoring import BestField
 from newssearch.errors import QueryError
 from newssearch.query.expand import Lexicon, expand_prefixes
-from newssearch.query.language import balance, drop_question_words, is_plain
+from newssearch.query.language import balance, drop_question_words, is_plain, query_warnings
 from newssearch.query.rewrite import Rewriter
 
 __all__ = ["Plan", "Planner", "Statistics"]
@@ -43,11 +43,13 @@ class Plan:
 
     ``match`` finds and scores the matches; ``rescore``, when there is one,
     adds its scores to the best matches, which are then re-sorted.
+    ``warnings`` say what of the text was not searched as it was written.
     """
 
     text: str
     match: wq.Query
     rescore: wq.Query | None
+    warnings: tuple[str, ...] = ()
 
     def as_query(self) -> wq.Query:
         """One Whoosh query that stands for the plan (``match ANDMAYBE rescore``)."""
@@ -104,13 +106,14 @@ class Planner:
         except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
         match = expand_prefixes(self._rewriter.rewrite(parsed, text), stats, self._limits)
+        warnings = query_warnings(text, match)
         if not plain or match is wq.NullQuery:
-            return Plan(text, match, None)
+            return Plan(text, match, None, warnings)
         common: list[wq.Query] = []
         if stats is not None:
             match, common = self._split_common(match, stats)
         extras = common + self._ranking_extras(text)
-        return Plan(text, match, wq.Or(extras) if extras else None)
+        return Plan(text, match, wq.Or(extras) if extras else None, warnings)
 
     def _split_common(self, q: wq.Query, stats: Statistics) -> tuple[wq.Query, list[wq.Query]]:
         """Split an OR of query words into the rarer ones and the common ones.
