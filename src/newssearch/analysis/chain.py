@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterator
-from typing import Any, cast
+from typing import Any
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, Token
+from whoosh.analysis import Composable, Filter, LowercaseFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from newssearch.analysis.compounds import DecompoundFilter
@@ -74,6 +74,8 @@ class GermanAnalyzer(Composable):
     def _reset(self) -> None:
         self._tokenizer = NewsTokenizer()
         self._filters = _filters(self.config, exact=self.exact)
+        # What Whoosh's composition runs for ``no_morph=True``: no stemming.
+        self._filters_no_morph = tuple(f for f in self._filters if not f.is_morph)
         self._chain: CompositeAnalyzer | None = None
         self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
 
@@ -143,20 +145,14 @@ class GermanAnalyzer(Composable):
         return self._cached(value, positions, chars, start_pos, start_char, kwargs)
 
     def _composed(self, value: str, no_morph: bool = False, **kwargs: Any) -> Iterator[NewsToken]:
-        """The tokenizer's tokens through the filters, as Whoosh's
+        """The tokenizer's tokens through each filter in turn, as Whoosh's
         ``CompositeAnalyzer`` runs them (``no_morph=True`` leaves out stemming)."""
-        return self._filtered(self._tokenizer(value, **kwargs), no_morph=no_morph)
-
-    def _filtered(
-        self, tokens: Iterator[NewsToken], *, no_morph: bool = False
-    ) -> Iterator[NewsToken]:
-        """``tokens`` through each filter in turn; ``no_morph`` skips those with ``is_morph``."""
-        out: Iterator[Token] = tokens
-        for step in self._filters:
-            if not (no_morph and step.is_morph):
-                out = step(out)
-        # The filters change and yield the tokenizer's token, a NewsToken.
-        return cast("Iterator[NewsToken]", out)
+        # Whoosh types a filter Token -> Token; every filter here changes and
+        # yields the tokenizer's own token, a NewsToken.
+        tokens: Iterator[Any] = self._tokenizer(value, **kwargs)
+        for step in self._filters_no_morph if no_morph else self._filters:
+            tokens = step(tokens)
+        return tokens
 
     def _cached(
         self,
@@ -249,10 +245,10 @@ class GermanAnalyzer(Composable):
                 last_pos = token.pos
                 yield token
 
-        pieces = tuple(
-            (t.text, t.kind, t.pos, t.startchar, t.endchar, t.original)
-            for t in self._filtered(raw())
-        )
+        tokens: Iterator[Any] = raw()  # NewsTokens throughout, as in _composed()
+        for step in self._filters:
+            tokens = step(tokens)
+        pieces = tuple((t.text, t.kind, t.pos, t.startchar, t.endchar, t.original) for t in tokens)
         # Every filter reads its input to the end, so the tokenizer is done
         # here; a chunk takes the positions up to its last raw token's.
         return pieces, last_pos + 1

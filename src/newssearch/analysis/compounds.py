@@ -19,7 +19,7 @@ or for a first part a frequent other word (Innen|minister, Fein|staub).
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -152,6 +152,16 @@ class CompoundSplitter:
     def __hash__(self) -> int:
         return hash((type(self), self.min_part_length))
 
+    @property
+    def splits(self) -> Mapping[str, tuple[str, ...]]:
+        """What :meth:`split` made of each word so far (a bounded memo: read it, never write it).
+
+        >>> splitter = CompoundSplitter()
+        >>> splitter.split("kremlchef"), splitter.splits.get("kremlchef"), splitter.splits.get("x")
+        (('kreml', 'chef'), ('kreml', 'chef'), None)
+        """
+        return self._cache
+
     def split(self, word: str) -> tuple[str, ...]:
         """The parts of ``word``, case-folded (ß → ss), linking elements dropped; or ``()``."""
         cached = self._cache.get(word)
@@ -247,12 +257,19 @@ class DecompoundFilter(Filter):
     def __call__(  # type: ignore[override]
         self, tokens: Iterable[NewsToken]
     ) -> Iterator[NewsToken]:
-        split = self.splitter.split
-        min_length = 2 * self.splitter.min_part_length
+        splitter = self.splitter
+        split = splitter.split
+        known = splitter.splits.get  # a hit without a call of split() (see newssearch.cache)
+        min_length = 2 * splitter.min_part_length
         for t in tokens:
             # Later filters change the shared token in place: read it before yielding.
             text = t.text
-            parts = split(text) if len(text) >= min_length and t.kind in _SPLIT_KINDS else ()
+            if len(text) >= min_length and t.kind in _SPLIT_KINDS:
+                parts = known(text)
+                if parts is None:
+                    parts = split(text)
+            else:
+                parts = ()
             yield t
             for part in parts:
                 t.text = part
