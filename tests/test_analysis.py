@@ -27,13 +27,13 @@ from newssearch import (
     german_analyzer,
 )
 from newssearch.analysis import PHRASE_KINDS, TokenKind, exact_analyzer
-from newssearch.analysis.compounds import CompoundSplitter, DecompoundFilter
+from newssearch.analysis.compounds import CompoundSplitter, GermanDecompoundFilter
 from newssearch.analysis.filters import (
     GermanNormalizeFilter,
     GermanStemFilter,
     GermanStopFilter,
 )
-from newssearch.analysis.tokenizer import NewsTokenizer
+from newssearch.analysis.tokenizer import GermanTokenizer
 from newssearch.article import TEXT_FIELDS
 from newssearch.config import IndexSettings
 from newssearch.engine.schema import build_schema, exact_field
@@ -57,11 +57,11 @@ def rows(analyzer: Any, text: str, **options: Any) -> list[Row]:
 def documented_chain(config: AnalyzerConfig | None = None, *, exact: bool = False) -> Any:
     """The chain the README documents, composed from its parts."""
     config = config or AnalyzerConfig()
-    chain: Any = NewsTokenizer() | LowercaseFilter()
+    chain: Any = GermanTokenizer() | LowercaseFilter()
     if config.stopwords:
         chain = chain | GermanStopFilter()
     if config.decompound and not exact:
-        chain = chain | DecompoundFilter(min_part_length=config.min_part_length)
+        chain = chain | GermanDecompoundFilter(min_part_length=config.min_part_length)
     if config.normalize:
         chain = chain | GermanNormalizeFilter()
     if config.stemming and not exact:
@@ -310,10 +310,10 @@ def test_the_exact_analyzer_survives_pickling() -> None:
 
 def test_the_analyzer_parts_survive_pickling_and_still_make_the_same_chain() -> None:
     parts = [
-        NewsTokenizer(),
+        GermanTokenizer(),
         LowercaseFilter(),
         GermanStopFilter(),
-        DecompoundFilter(min_part_length=3),
+        GermanDecompoundFilter(min_part_length=3),
         GermanNormalizeFilter(),
         GermanStemFilter(),
     ]
@@ -336,7 +336,7 @@ def test_the_analyzer_parts_survive_pickling_and_still_make_the_same_chain() -> 
     "part",
     [
         GermanStopFilter(extra=("putin",)),
-        DecompoundFilter(min_part_length=5),
+        GermanDecompoundFilter(min_part_length=5),
         GermanNormalizeFilter(),
         GermanStemFilter(),
     ],
@@ -344,7 +344,7 @@ def test_the_analyzer_parts_survive_pickling_and_still_make_the_same_chain() -> 
 )
 def test_a_used_filter_pickles_without_its_caches_and_keeps_its_settings(part: Any) -> None:
     fresh = pickle.dumps(part)
-    list(part(NewsTokenizer()(SEED.lower(), positions=True, chars=True)))
+    list(part(GermanTokenizer()(SEED.lower(), positions=True, chars=True)))
     assert pickle.dumps(part) == fresh
     assert pickle.loads(fresh) == part
 
@@ -352,11 +352,11 @@ def test_a_used_filter_pickles_without_its_caches_and_keeps_its_settings(part: A
 def test_settings_survive_pickling_in_the_filters() -> None:
     stop = pickle.loads(pickle.dumps(GermanStopFilter(extra=("putin",))))
     text = "Putin und Trump"
-    assert [t.text for t in (NewsTokenizer() | LowercaseFilter() | stop)(text)] == ["trump"]
-    split = pickle.loads(pickle.dumps(DecompoundFilter(min_part_length=5)))
-    assert split == DecompoundFilter(min_part_length=5)
-    assert split != DecompoundFilter(min_part_length=3)
-    chain: Any = NewsTokenizer() | LowercaseFilter() | split
+    assert [t.text for t in (GermanTokenizer() | LowercaseFilter() | stop)(text)] == ["trump"]
+    split = pickle.loads(pickle.dumps(GermanDecompoundFilter(min_part_length=5)))
+    assert split == GermanDecompoundFilter(min_part_length=5)
+    assert split != GermanDecompoundFilter(min_part_length=3)
+    chain: Any = GermanTokenizer() | LowercaseFilter() | split
     assert [t.text for t in chain("Kremlchef Verteidigungsminister")] == [
         "kremlchef",
         "verteidigungsminister",
@@ -547,10 +547,10 @@ def test_every_token_carries_a_token_kind(options: dict[str, Any]) -> None:
             AnalyzerConfig(),
             False,
             [
-                NewsTokenizer,
+                GermanTokenizer,
                 LowercaseFilter,
                 GermanStopFilter,
-                DecompoundFilter,
+                GermanDecompoundFilter,
                 GermanNormalizeFilter,
                 GermanStemFilter,
             ],
@@ -558,12 +558,12 @@ def test_every_token_carries_a_token_kind(options: dict[str, Any]) -> None:
         (
             AnalyzerConfig(),
             True,
-            [NewsTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter],
+            [GermanTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter],
         ),
         (
             AnalyzerConfig(stopwords=False, normalize=False),
             False,
-            [NewsTokenizer, LowercaseFilter, DecompoundFilter, GermanStemFilter],
+            [GermanTokenizer, LowercaseFilter, GermanDecompoundFilter, GermanStemFilter],
         ),
         (AnalyzerConfig(decompound=False, stemming=False), False, None),
     ],
@@ -573,7 +573,7 @@ def test_the_analyzer_runs_its_own_steps_built_from_the_config(
     config: AnalyzerConfig, exact: bool, steps: list[type] | None
 ) -> None:
     analyzer = german_analyzer(config) if not exact else exact_analyzer(config)
-    want = steps or [NewsTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter]
+    want = steps or [GermanTokenizer, LowercaseFilter, GermanStopFilter, GermanNormalizeFilter]
     assert [type(step) for step in analyzer.steps] == want
     assert analyzer.steps == pickle.loads(pickle.dumps(analyzer)).steps
     # Whoosh's composition of the same steps (for callers who want it) agrees.

@@ -12,7 +12,7 @@ import pytest
 
 from newssearch import sample_articles
 from newssearch.analysis import chain, compounds, exact_analyzer, filters, german_analyzer
-from newssearch.analysis.compounds import DecompoundFilter
+from newssearch.analysis.compounds import GermanDecompoundFilter
 from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter
 from newssearch.cache import BoundedCache
 
@@ -120,7 +120,7 @@ def test_get_and_put_are_typed(tmp_path: Path) -> None:
 def _word_caches(analyzer: Any) -> list[BoundedCache[Any, Any]]:
     caches: list[BoundedCache[Any, Any]] = [analyzer._cache]
     for step in analyzer.steps:
-        if isinstance(step, DecompoundFilter):
+        if isinstance(step, GermanDecompoundFilter):
             caches.append(step.splitter._cache)
         elif isinstance(step, GermanNormalizeFilter | GermanStemFilter):
             caches.append(step._cache)

@@ -2,7 +2,7 @@
 
 ``german_analyzer(config)`` composes
 
-    NewsTokenizer → lowercase → German stopwords → decompounding →
+    GermanTokenizer → lowercase → German stopwords → decompounding →
     German normalisation → Snowball stemming
 
 and nothing else; each step lives in its own module.  ``exact_analyzer`` is the

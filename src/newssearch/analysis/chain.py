@@ -1,6 +1,6 @@
 """The German chain as one Whoosh analyzer that analyses each surface form once.
 
-:class:`GermanAnalyzer` is the composition ``NewsTokenizer → lowercase →
+:class:`GermanAnalyzer` is the composition ``GermanTokenizer → lowercase →
 stopwords → decompounding → normalisation → stemming`` (or, for the exact
 twin fields, the same without decompounding and stemming).  For indexing and
 highlighting it does not push every token through six generators: the
@@ -27,9 +27,9 @@ from typing import Any
 from whoosh.analysis import Composable, Filter, LowercaseFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from newssearch.analysis.compounds import DecompoundFilter
+from newssearch.analysis.compounds import GermanDecompoundFilter
 from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
-from newssearch.analysis.tokenizer import NewsToken, NewsTokenizer, Piece
+from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece
 from newssearch.cache import BoundedCache
 from newssearch.config import AnalyzerConfig
 
@@ -51,7 +51,7 @@ def _filters(config: AnalyzerConfig, *, exact: bool) -> tuple[Filter, ...]:
     if config.stopwords:
         steps.append(GermanStopFilter())
     if config.decompound and not exact:
-        steps.append(DecompoundFilter(min_part_length=config.min_part_length))
+        steps.append(GermanDecompoundFilter(min_part_length=config.min_part_length))
     if config.normalize:
         steps.append(GermanNormalizeFilter())
     if config.stemming and not exact:
@@ -72,7 +72,7 @@ class GermanAnalyzer(Composable):
         self._reset()
 
     def _reset(self) -> None:
-        self._tokenizer = NewsTokenizer()
+        self._tokenizer = GermanTokenizer()
         self._filters = _filters(self.config, exact=self.exact)
         # What Whoosh's composition runs for ``no_morph=True``: no stemming.
         self._filters_no_morph = tuple(f for f in self._filters if not f.is_morph)
@@ -128,7 +128,7 @@ class GermanAnalyzer(Composable):
         tokenize: bool = True,
         mode: str = "",
         **kwargs: Any,
-    ) -> Iterator[NewsToken]:
+    ) -> Iterator[GermanToken]:
         if mode != "index" or not tokenize or not removestops or keeporiginal:
             return self._composed(
                 value,
@@ -144,11 +144,11 @@ class GermanAnalyzer(Composable):
             )
         return self._cached(value, positions, chars, start_pos, start_char, kwargs)
 
-    def _composed(self, value: str, no_morph: bool = False, **kwargs: Any) -> Iterator[NewsToken]:
+    def _composed(self, value: str, no_morph: bool = False, **kwargs: Any) -> Iterator[GermanToken]:
         """The tokenizer's tokens through each filter in turn, as Whoosh's
         ``CompositeAnalyzer`` runs them (``no_morph=True`` leaves out stemming)."""
         # Whoosh types a filter Token -> Token; every filter here changes and
-        # yields the tokenizer's own token, a NewsToken.
+        # yields the tokenizer's own token, a GermanToken.
         tokens: Iterator[Any] = self._tokenizer(value, **kwargs)
         for step in self._filters_no_morph if no_morph else self._filters:
             tokens = step(tokens)
@@ -162,8 +162,8 @@ class GermanAnalyzer(Composable):
         start_pos: int,
         start_char: int,
         options: dict[str, Any],
-    ) -> Iterator[NewsToken]:
-        t = NewsToken(positions, chars, removestops=True, mode="index", **options)
+    ) -> Iterator[GermanToken]:
+        t = GermanToken(positions, chars, removestops=True, mode="index", **options)
         t.boost = 1.0
         t.stopped = False
         for text, kind, pos, start, end, original in self._pieces(value, start_pos, start_char):
@@ -227,9 +227,9 @@ class GermanAnalyzer(Composable):
 
     def _miss(self, chunk: str) -> _Entry:
         """Analyse a chunk that is not in the cache yet, and keep it there."""
-        return self._cache.put(chunk, self._analyse_chunk(chunk))
+        return self._cache.put(chunk, self._analyze_chunk(chunk))
 
-    def _analyse_chunk(self, chunk: str) -> _Entry:
+    def _analyze_chunk(self, chunk: str) -> _Entry:
         """The chain's tokens for one whitespace-free chunk, relative to it.
 
         No token spans whitespace and no tokenizer rule looks past it, so a
@@ -239,7 +239,7 @@ class GermanAnalyzer(Composable):
         """
         last_pos = -1
 
-        def raw() -> Iterator[NewsToken]:
+        def raw() -> Iterator[GermanToken]:
             nonlocal last_pos
             for token in self._tokenizer(chunk, positions=True, chars=True, mode="index"):
                 last_pos = token.pos

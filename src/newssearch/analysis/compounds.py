@@ -27,11 +27,11 @@ from typing import Any
 
 from whoosh.analysis import Filter
 
-from newssearch.analysis.tokenizer import NewsToken, TokenKind
+from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.errors import AnalyzerError
 
-__all__ = ["CompoundSplitter", "DecompoundFilter", "load_lexicon"]
+__all__ = ["CompoundSplitter", "GermanDecompoundFilter", "load_lexicon"]
 
 #: Bound of each splitter's word cache; cleared when full.
 _CACHE_LIMIT = 200_000
@@ -236,7 +236,7 @@ class CompoundSplitter:
         )
 
 
-class DecompoundFilter(Filter):
+class GermanDecompoundFilter(Filter):
     """Adds the parts of each closed compound after it, at its position and character range.
 
     Parts carry ``kind=TokenKind.CPART`` and the compound's ``original``, so that a
@@ -255,8 +255,8 @@ class DecompoundFilter(Filter):
         return hash((type(self), self.splitter))
 
     def __call__(  # type: ignore[override]
-        self, tokens: Iterable[NewsToken]
-    ) -> Iterator[NewsToken]:
+        self, tokens: Iterable[GermanToken]
+    ) -> Iterator[GermanToken]:
         splitter = self.splitter
         split = splitter.split
         known = splitter.splits.get  # a hit without a call of split() (see newssearch.cache)

@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh.analysis import Filter, Token
 
-from newssearch.analysis.tokenizer import NewsToken, TokenKind
+from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.errors import AnalyzerError
 
@@ -120,8 +120,8 @@ class GermanStopFilter(Filter):
         return hash((type(self), self.extra))
 
     def __call__(  # type: ignore[override]
-        self, tokens: Iterable[NewsToken]
-    ) -> Iterator[NewsToken]:
+        self, tokens: Iterable[GermanToken]
+    ) -> Iterator[GermanToken]:
         stops = _stopwords().union(self.extra) if self.extra else _stopwords()
         out_pos = -1
         prev_in: int | None = None

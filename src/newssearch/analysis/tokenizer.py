@@ -25,8 +25,8 @@ from whoosh.analysis import Token, Tokenizer
 
 __all__ = [
     "PHRASE_KINDS",
-    "NewsToken",
-    "NewsTokenizer",
+    "GermanToken",
+    "GermanTokenizer",
     "Piece",
     "RawToken",
     "TokenKind",
@@ -87,7 +87,7 @@ _PATTERN = re.compile(
 _HYPHEN_PART = re.compile(_UNIT)
 
 
-class NewsToken(Token):
+class GermanToken(Token):
     """Whoosh's token plus what newssearch's filters read: its kind and original text.
 
     ``kind`` is :attr:`TokenKind.WORD` unless a tokenizer or filter sets it.
@@ -117,11 +117,11 @@ def tokenize(text: str) -> Iterator[RawToken]:
     >>> [t.text for t in tokenize("US-Präsident Trump zahlt 1,5 Mrd.")]
     ['US-Präsident', 'US', 'Präsident', 'Trump', 'zahlt', '1,5', 'Mrd']
     """
-    for t in NewsTokenizer()(text, positions=True, chars=True):
+    for t in GermanTokenizer()(text, positions=True, chars=True):
         yield RawToken(t.text, t.startchar, t.endchar, t.pos, t.kind)
 
 
-class NewsTokenizer(Tokenizer):
+class GermanTokenizer(Tokenizer):
     """The Whoosh tokenizer for German news text (see the module doc)."""
 
     def __eq__(self, other: object) -> bool:
@@ -142,8 +142,8 @@ class NewsTokenizer(Tokenizer):
         tokenize: bool = True,
         mode: str = "",
         **kwargs: Any,
-    ) -> Iterator[NewsToken]:
-        t = NewsToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    ) -> Iterator[GermanToken]:
+        t = GermanToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
         if not tokenize:
