@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from newssearch.errors import InputError
 
-__all__ = ["ARTICLE_FIELDS", "FACET_FIELDS", "STRING_FIELDS", "TEXT_FIELDS", "Article", "role_of"]
+__all__ = [
+    "ARTICLE_FIELDS",
+    "FACET_FIELDS",
+    "STRING_FIELDS",
+    "TEXT_FIELDS",
+    "Article",
+    "role_of",
+    "trusted_article",
+]
 
 #: What a field of :class:`Article` is for: the id, searchable text, the
 #: publication time, an exact value to filter and facet on (``tags`` has
@@ -100,12 +109,23 @@ def _text_problem(text: str) -> str | None:
     return None
 
 
+def trusted_article(values: Mapping[str, Any]) -> Article:
+    """An :class:`Article` of values that were checked when it was made (read back
+    from an index), without checking them again: fields not in ``values`` take
+    their defaults.  Building hits calls this for every hit of every page."""
+    article = object.__new__(Article)
+    for name, default in _DEFAULTS.items():
+        object.__setattr__(article, name, values.get(name, default))
+    return article
+
+
 def role_of(name: str) -> Role:
     """The role of article field ``name`` (``KeyError`` for a name that is not one)."""
     return _ROLES[name]
 
 
 _ROLES: dict[str, Role] = {f.name: f.metadata["role"] for f in fields(Article)}
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Article)}
 
 #: Every field of an article, in declaration order.
 ARTICLE_FIELDS: tuple[str, ...] = tuple(_ROLES)

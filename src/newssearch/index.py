@@ -293,53 +293,39 @@ class NewsIndex:
         0.8 GB).  Another writer of this index is waited for up to ``wait`` seconds.
         """
         with writer_lock(self.path, wait=wait):
-            return self._update(
-                articles, progress=progress, batch_size=batch_size, limitmb=limitmb, procs=procs
+            started = time.perf_counter()
+            # An id given twice in one call is one article: the later record wins.
+            batch = list({article.id: article for article in articles}.values())
+            with self._store.reader() as reader:
+                empty = reader.doc_count_all() == 0  # a new index: no lookups per article
+                existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
+            workers = 1 if existing else _workers(len(batch), procs)
+            if workers > 1:
+                writer = self._store.writer(limitmb=limitmb, procs=workers, multisegment=True)
+            else:
+                writer = self._store.writer(limitmb=limitmb)
+            replaced = 0
+            try:
+                for done, article in enumerate(batch, start=1):
+                    doc = to_document(article)
+                    if article.id in existing:
+                        replaced += 1
+                        writer.update_document(**doc)
+                    else:
+                        writer.add_document(**doc)
+                    if progress is not None and (done % batch_size == 0 or done == len(batch)):
+                        progress(done, len(batch))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._upgrade_meta()
+            return UpdateReport(
+                added=len(batch) - replaced,
+                replaced=replaced,
+                documents=self.doc_count(),
+                seconds=time.perf_counter() - started,
             )
-
-    def _update(
-        self,
-        articles: Iterable[Article],
-        *,
-        progress: Progress | None = None,
-        batch_size: int = 1000,
-        limitmb: int = 512,
-        procs: int | None = None,
-    ) -> UpdateReport:
-        """:meth:`update` with the path's writer lock held."""
-        started = time.perf_counter()
-        # An id given twice in one call is one article: the later record wins.
-        batch = list({article.id: article for article in articles}.values())
-        with self._store.reader() as reader:
-            empty = reader.doc_count_all() == 0  # a new index: no lookups per article
-            existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
-        workers = 1 if existing else _workers(len(batch), procs)
-        if workers > 1:
-            writer = self._store.writer(limitmb=limitmb, procs=workers, multisegment=True)
-        else:
-            writer = self._store.writer(limitmb=limitmb)
-        replaced = 0
-        try:
-            for done, article in enumerate(batch, start=1):
-                doc = to_document(article)
-                if article.id in existing:
-                    replaced += 1
-                    writer.update_document(**doc)
-                else:
-                    writer.add_document(**doc)
-                if progress is not None and (done % batch_size == 0 or done == len(batch)):
-                    progress(done, len(batch))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        self._upgrade_meta()
-        return UpdateReport(
-            added=len(batch) - replaced,
-            replaced=replaced,
-            documents=self.doc_count(),
-            seconds=time.perf_counter() - started,
-        )
 
     def delete(self, ids: Iterable[str], *, wait: float = DEFAULT_WAIT) -> int:
         """Delete the articles with these ids; returns how many were deleted."""

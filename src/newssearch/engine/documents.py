@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from newssearch.article import ARTICLE_FIELDS, Article, role_of
+from newssearch.article import ARTICLE_FIELDS, Article, role_of, trusted_article
 from newssearch.engine.schema import exact_field
 
 __all__ = ["from_stored", "from_stored_time", "to_document", "to_stored_time"]
@@ -58,7 +58,8 @@ def to_document(article: Article) -> dict[str, Any]:
 def from_stored(stored: Mapping[str, Any]) -> Article:
     """The article a stored document holds (the inverse of :func:`to_document`).
 
-    Stored values are trusted: they were checked when the article was indexed.
+    Stored values are trusted: they were checked when the article was indexed,
+    so they are not checked again (:func:`~newssearch.article.trusted_article`).
     """
     values: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
@@ -73,4 +74,4 @@ def from_stored(stored: Mapping[str, Any]) -> Article:
                 tuple(value) if isinstance(value, list | tuple) else tuple(str(value).split(","))
             )
         values[name] = value
-    return Article(**values)
+    return trusted_article(values)
