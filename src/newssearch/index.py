@@ -166,10 +166,11 @@ def build_index(
 def open_index(path: str | Path) -> NewsIndex:
     """Open the index at ``path``; :class:`IndexNotFoundError` says how to build one.
 
-    The index is opened with the schema built from its ``newssearch.json``;
-    nothing pickled in the index directory is needed, and only the segment
-    list Whoosh keeps is read, through an allow-list (no code from the
-    directory runs).
+    The index is opened with the schema built from its ``newssearch.json``:
+    the schema Whoosh pickles into the index is never read, and the segment
+    list is read through an allow-list, so opening runs no code from the
+    directory.  Searching still reads Whoosh's own pickled structures inside
+    the segment files: open index directories from trusted sources only.
     """
     path = Path(path)
     check_whoosh()
