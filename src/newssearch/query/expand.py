@@ -53,6 +53,8 @@ def expand_prefixes(q: wq.Query, lexicon: Lexicon | None, limits: QueryLimits) -
             return wq.NullQuery
         return wq.Or([wq.Term(node.fieldname, w) for w in words], boost=node.boost)
 
+    if not any(type(leaf) is wq.Prefix for leaf in q.leaves()):
+        return q  # most queries: no second walk and normalisation of a big tree
     expanded: wq.Query = q.accept(visit).normalize()
     return expanded
 
