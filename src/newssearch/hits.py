@@ -56,8 +56,7 @@ class HitBuilder:
         title = getattr(article, title_field) or article.id
         highlights = None
         if options.highlight:
-            bound = options.max_analyzed_chars
-            shown_title = title if len(title) <= bound else title[:bound]
+            shown_title = title[: options.max_analyzed_chars]
             highlights = Highlights(
                 title=self._highlighter.whole(shown_title, terms.get(title_field, frozenset())),
                 body=self._snippets(article, title_field, terms, options),
@@ -78,8 +77,7 @@ class HitBuilder:
         text = "\n\n".join(getattr(article, f) for f in snippet_fields)
         if not text:
             return ()
-        if len(text) > options.max_analyzed_chars:  # offsets stay right: a prefix
-            text = text[: options.max_analyzed_chars]
+        text = text[: options.max_analyzed_chars]  # a prefix: offsets stay right
         wanted = frozenset().union(*(terms.get(f, frozenset()) for f in snippet_fields))
         body = self._highlighter.fragments(
             text,

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from newssearch.article import Article
+from newssearch.closing import Closing
 from newssearch.config import FORMAT_VERSION, IndexSettings
 from newssearch.engine import check_whoosh
 from newssearch.engine.documents import to_document
@@ -118,13 +118,8 @@ def create_index(
     Waits up to ``wait`` seconds for another writer of ``path`` to finish.
     """
     path = Path(path)
-    with writer_lock(path, wait=wait):
-        _recover(path)
-        if index_exists(path) and not overwrite:
-            raise IndexExistsError(f"an index already exists at {path}")
-        with _staging(path) as tmp:
-            _init_index(tmp, settings or IndexSettings())
-            _swap_in(tmp, path)
+    with _new_index(path, settings=settings, overwrite=overwrite, wait=wait):
+        pass
     return open_index(path)
 
 
@@ -148,19 +143,29 @@ def build_index(
     (so two builds of one new index never both report success).
     """
     path = Path(path)
+    with (
+        _new_index(path, settings=settings, overwrite=overwrite, wait=wait) as tmp,
+        open_index(tmp) as staged,  # closed before the swap
+    ):
+        # (Its own writer lock is on the staging path: never contended.)
+        report = staged.update(articles, progress=progress, batch_size=batch_size, procs=procs)
+    return open_index(path), report
+
+
+@contextmanager
+def _new_index(
+    path: Path, *, settings: IndexSettings | None, overwrite: bool, wait: float
+) -> Iterator[Path]:
+    """A new empty index in a staging directory, swapped in at ``path`` when the
+    ``with`` body has filled it; all under the path's writer lock."""
     with writer_lock(path, wait=wait):
         _recover(path)
         if index_exists(path) and not overwrite:
             raise IndexExistsError(f"an index already exists at {path}")
         with _staging(path) as tmp:
             _init_index(tmp, settings or IndexSettings())
-            with open_index(tmp) as staged:
-                # (Its own writer lock is on the staging path: never contended.)
-                report = staged.update(
-                    articles, progress=progress, batch_size=batch_size, procs=procs
-                )
+            yield tmp
             _swap_in(tmp, path)
-    return open_index(path), report
 
 
 def open_index(path: str | Path) -> NewsIndex:
@@ -174,7 +179,7 @@ def open_index(path: str | Path) -> NewsIndex:
     """
     path = Path(path)
     check_whoosh()
-    if not path.exists() and _left_by_a_rebuild(path):
+    if not path.exists() and _moved_aside(path):
         with writer_lock(path, wait=DEFAULT_WAIT):
             _recover(path)
     if not path.exists() or not store_exists(path):
@@ -228,7 +233,7 @@ def _write_meta(path: Path, settings: IndexSettings) -> None:
     os.replace(tmp, path / META_FILE)
 
 
-class NewsIndex:
+class NewsIndex(Closing):
     """An open index.  Use :func:`open_index`, :func:`create_index` or :func:`build_index`.
 
     >>> with open_index("index") as ix:          # doctest: +SKIP
@@ -242,17 +247,6 @@ class NewsIndex:
         self.settings = settings
         self._store = store
         self._format_version = format_version
-
-    def __enter__(self) -> NewsIndex:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._store.close()
@@ -442,8 +436,10 @@ def _is_index_file(name: str) -> bool:
     return name.startswith(("newssearch", "_newssearch_", f".{META_FILE}"))
 
 
-def _left_by_a_rebuild(path: Path) -> bool:
-    return any(path.parent.glob(f".{glob.escape(path.name)}.old-*"))
+def _moved_aside(path: Path) -> list[Path]:
+    """Old indexes a rebuild moved aside from ``path`` (``.NAME.old-PID``), oldest first."""
+    olds = path.parent.glob(f".{glob.escape(path.name)}.old-*")
+    return sorted(olds, key=os.path.getmtime)
 
 
 def _recover(path: Path) -> None:
@@ -453,7 +449,7 @@ def _recover(path: Path) -> None:
     the path's writer lock held."""
     if path.exists():
         return
-    olds = sorted(path.parent.glob(f".{glob.escape(path.name)}.old-*"), key=os.path.getmtime)
+    olds = _moved_aside(path)
     if olds and index_exists(olds[-1]):
         os.replace(olds[-1], path)
 

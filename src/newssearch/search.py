@@ -14,13 +14,13 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Literal
 
 from whoosh import query as wq
 
 from newssearch.analysis import german_analyzer
 from newssearch.article import FACET_FIELDS
+from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
@@ -63,7 +63,7 @@ class _View:
     hits: HitBuilder
 
 
-class Searcher:
+class Searcher(Closing):
     """Runs queries against one open index; reuse it for many queries, from many threads.
 
     A searcher may be shared by threads (a web app's request handlers): each
@@ -104,17 +104,6 @@ class Searcher:
         self._checked = time.monotonic()
         self._closed = False
         self._view()  # open the calling thread's view now: a bad index fails here
-
-    def __enter__(self) -> Searcher:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close every thread's Whoosh searcher; queries afterwards raise ``IndexStateError``."""
@@ -180,8 +169,7 @@ class Searcher:
 
     def plan(self, text: str) -> Plan:
         """How ``text`` is run: the matching query and the boosts that rescore it."""
-        view = self._view()
-        return view.planner.plan(text, view.searcher.reader())
+        return _plan(self._view(), text)
 
     def parse(self, text: str) -> wq.Query:
         """The Whoosh query for ``text`` (``match ANDMAYBE boosts`` for free text);
@@ -225,7 +213,7 @@ class Searcher:
         limit_s = self._limits.time_limit
         deadline = None if limit_s is None else time.monotonic() + limit_s
         view = self._view()  # one view for the whole query, even if a refresh comes
-        plan = view.planner.plan(text, view.searcher.reader())
+        plan = _plan(view, text)
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
         flt = _filter_query(filters, since, until)
@@ -331,6 +319,11 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
     """
     with Searcher(index) as searcher:
         return searcher.search(query, **options)
+
+
+def _plan(view: _View, text: str) -> Plan:
+    """``text`` planned with the statistics of the index generation ``view`` reads."""
+    return view.planner.plan(text, view.searcher.reader())
 
 
 def _filter_query(

@@ -31,7 +31,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType, TracebackType
+from types import MappingProxyType
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
@@ -45,6 +45,7 @@ from whoosh.searching import Searcher
 from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
 from whoosh.writing import IndexWriter
 
+from newssearch.closing import Closing
 from newssearch.engine import check_whoosh
 from newssearch.errors import IndexNotFoundError, IndexStateError
 
@@ -140,7 +141,7 @@ def open_store(path: Path, schema: Schema) -> Store:
     return Store(path, _SafeIndex(_SafeStorage(str(path), schema), schema))
 
 
-class Store:
+class Store(Closing):
     """An open newssearch index: the only handle the rest of newssearch has on Whoosh's index.
 
     Every call reads the latest committed generation through the safe TOC
@@ -152,17 +153,6 @@ class Store:
     def __init__(self, path: Path, ix: _SafeIndex) -> None:
         self.path = path
         self._ix = ix
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
