@@ -19,6 +19,8 @@ from newssearch.article import TEXT_FIELDS
 __all__ = [
     "FORMAT_VERSION",
     "MAX_ANALYZED_CHARS",
+    "MAX_COMPOUND_CHARS",
+    "MAX_TOKEN_CHARS",
     "RESCORE_WINDOW",
     "AnalyzerConfig",
     "FieldBoosts",
@@ -45,6 +47,17 @@ RESCORE_WINDOW = 100
 #: any other; 100,000 characters are about 15,000 words, forty times a
 #: typical news article.  Past it, a hit shows its opening sentences.
 MAX_ANALYZED_CHARS = 100_000
+
+#: No token is longer than this many characters (Lucene's ``maxTokenLength``):
+#: a longer run of text without whitespace (a base64 blob, a table glued
+#: together) is cut into pieces of this length, each tokenized on its own, so
+#: that analysis takes time linear in the text's length whatever it holds.
+MAX_TOKEN_CHARS = 255
+
+#: Words longer than this are never split into compound parts: the longest
+#: compounds of German news (``Rindfleischetikettierungsüberwachungsgesetz``)
+#: stay below it, and splitting costs more than linear time in a word's length.
+MAX_COMPOUND_CHARS = 64
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from whoosh.analysis import Filter
 
 from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
+from newssearch.config import MAX_COMPOUND_CHARS
 from newssearch.errors import AnalyzerError
 
 __all__ = ["CompoundSplitter", "GermanDecompoundFilter", "load_lexicon"]
@@ -170,7 +171,11 @@ class CompoundSplitter:
         return self._cache.put(word, self._split(word.casefold()))
 
     def _split(self, word: str) -> tuple[str, ...]:
-        if len(word) < 2 * self.min_part_length or not word.isalpha() or word in _PROTECTED:
+        if (
+            not 2 * self.min_part_length <= len(word) <= MAX_COMPOUND_CHARS
+            or not word.isalpha()
+            or word in _PROTECTED
+        ):
             return ()
         lexicon = _lexicon()
         best = self._best(word, lexicon, self.max_parts)

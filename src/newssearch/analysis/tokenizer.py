@@ -8,6 +8,11 @@ further part takes the next position, so that both ``US-Präsident`` and the
 phrase ``Präsident Trump`` match.  Quotes („“ ‚‘ »«), dashes and other
 punctuation are not words.
 
+No token is longer than :data:`~newssearch.config.MAX_TOKEN_CHARS`: a run of
+text without whitespace longer than that is cut into pieces of that length,
+each tokenized on its own (as Lucene's ``StandardTokenizer`` does), which also
+keeps the tokenizer's time linear in the text's length.
+
 Every token carries ``kind`` (a :class:`TokenKind`: ``word``, ``whole`` or
 ``hpart``; decompounding adds ``cpart``) and ``original``, the text exactly as
 it stands (``value[startchar:endchar]``).
@@ -22,6 +27,8 @@ from enum import StrEnum
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
+
+from newssearch.config import MAX_TOKEN_CHARS
 
 __all__ = [
     "PHRASE_KINDS",
@@ -85,6 +92,26 @@ _PATTERN = re.compile(
     re.VERBOSE,
 )
 _HYPHEN_PART = re.compile(_UNIT)
+#: A run of text without whitespace too long to be one token.
+_LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+
+
+def _stretches(value: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the stretches of ``value`` the pattern runs on alone:
+    the text between over-long runs, and each run cut into pieces of
+    :data:`MAX_TOKEN_CHARS` characters."""
+    if len(value) <= MAX_TOKEN_CHARS:
+        yield 0, len(value)
+        return
+    at = 0
+    for run in _LONG_RUN.finditer(value):
+        if run.start() > at:
+            yield at, run.start()
+        for piece in range(run.start(), run.end(), MAX_TOKEN_CHARS):
+            yield piece, min(piece + MAX_TOKEN_CHARS, run.end())
+        at = run.end()
+    if at < len(value):
+        yield at, len(value)
 
 
 class GermanToken(Token):
@@ -154,17 +181,18 @@ class GermanTokenizer(Tokenizer):
             yield t
             return
         pos = start_pos
-        for match in _PATTERN.finditer(value):
-            pieces, advance = match_tokens(match.lastgroup or "unit", match.group())
-            offset = start_char + match.start()
-            for text, kind, rel_pos, start, end, original in pieces:
-                t.text = text
-                t.original = original
-                t.kind = kind
-                t.pos = pos + rel_pos
-                t.startchar, t.endchar = offset + start, offset + end
-                yield t
-            pos += advance
+        for begin, end in _stretches(value):
+            for match in _PATTERN.finditer(value, begin, end):
+                pieces, advance = match_tokens(match.lastgroup or "unit", match.group())
+                offset = start_char + match.start()
+                for text, kind, rel_pos, start, stop, original in pieces:
+                    t.text = text
+                    t.original = original
+                    t.kind = kind
+                    t.pos = pos + rel_pos
+                    t.startchar, t.endchar = offset + start, offset + stop
+                    yield t
+                pos += advance
 
 
 #: One token of a match: text, kind, position and character range relative to
