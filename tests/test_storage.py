@@ -167,7 +167,7 @@ def test_a_multi_process_write_in_several_segments_opens_and_counts_right(
     store: Store, schema: fields.Schema
 ) -> None:
     # The workers reopen the index through the storage's open_index (fork copies it).
-    _add(store, range(100, 400), procs=2, multisegment=True)
+    _add(store, range(100, 400), procs=2)
     with open_store(store.path, schema) as reopened:
         assert reopened.doc_count() == 310
         assert reopened.segment_count() >= 2
@@ -223,7 +223,7 @@ def test_the_allow_list_is_exactly_what_real_segment_lists_hold(
     writer.delete_by_term("id", "a1")
     writer.commit(merge=False)
     record()
-    _add(store, range(100, 400), procs=2, multisegment=True)
+    _add(store, range(100, 400), procs=2)
     record()
     _add(store, range(400, 700), procs=2)
     record()
@@ -339,7 +339,7 @@ def test_multi_process_workers_skip_a_crafted_schema_too(
     )
     _write_next_toc(store.path, crafted, 2)
     with open_store(store.path, schema) as opened:
-        _add(opened, range(100, 400), procs=2, multisegment=True)
+        _add(opened, range(100, 400), procs=2)
         assert opened.doc_count() == 310
     assert not marker.exists()
 

@@ -12,6 +12,7 @@ __all__ = [
     "IndexExistsError",
     "IndexNotFoundError",
     "IndexStateError",
+    "IndexWriteError",
     "InputError",
     "NewsSearchError",
     "QueryError",
@@ -53,6 +54,11 @@ class IndexExistsError(NewsSearchError):
 
 class IndexStateError(NewsSearchError):
     """The index exists but cannot be used: locked, corrupt or of another format."""
+
+
+class IndexWriteError(NewsSearchError):
+    """Writing to the index failed part way (a writing process died or failed);
+    nothing of that write was committed and the index is as it was."""
 
 
 class QueryError(NewsSearchError):

@@ -158,8 +158,7 @@ def _new_index(
 ) -> Iterator[Path]:
     """A new empty index in a staging directory, swapped in at ``path`` when the
     ``with`` body has filled it; all under the path's writer lock."""
-    with writer_lock(path, wait=wait):
-        _recover(path)
+    with _writing(path, wait=wait):
         if index_exists(path) and not overwrite:
             raise IndexExistsError(f"an index already exists at {path}")
         with _staging(path) as tmp:
@@ -287,7 +286,8 @@ class NewsIndex(Closing):
         41 s with 384 MB, 28 s with 512 MB; a process then peaks at about
         0.8 GB).  Another writer of this index is waited for up to ``wait`` seconds.
         """
-        with writer_lock(self.path, wait=wait):
+        with _writing(self.path, wait=wait):
+            self._store.clean()
             started = time.perf_counter()
             # An id given twice in one call is one article: the later record wins.
             batch = list({article.id: article for article in articles}.values())
@@ -296,7 +296,7 @@ class NewsIndex(Closing):
                 existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
             workers = 1 if existing else _workers(len(batch), procs)
             if workers > 1:
-                writer = self._store.writer(limitmb=limitmb, procs=workers, multisegment=True)
+                writer = self._store.writer(limitmb=limitmb, procs=workers)
             else:
                 writer = self._store.writer(limitmb=limitmb)
             replaced = 0
@@ -313,6 +313,8 @@ class NewsIndex(Closing):
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                with suppress(NewsSearchError, OSError):
+                    self._store.clean()  # the segments its processes finished
                 raise
             self._upgrade_meta()
             return UpdateReport(
@@ -324,7 +326,8 @@ class NewsIndex(Closing):
 
     def delete(self, ids: Iterable[str], *, wait: float = DEFAULT_WAIT) -> int:
         """Delete the articles with these ids; returns how many were deleted."""
-        with writer_lock(self.path, wait=wait):
+        with _writing(self.path, wait=wait):
+            self._store.clean()
             writer = self._store.writer()
             try:
                 count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
@@ -452,6 +455,42 @@ def _recover(path: Path) -> None:
     olds = _moved_aside(path)
     if olds and index_exists(olds[-1]):
         os.replace(olds[-1], path)
+
+
+@contextmanager
+def _writing(path: Path, *, wait: float) -> Iterator[None]:
+    """The writer lock of ``path``, with what a writer that died there left
+    put right first: a rebuild's renames finished (:func:`_recover`), and
+    staging directories, their locks and indexes moved aside removed
+    (:func:`_clean_beside`).  What it left inside the index is the store's
+    to remove (``Store.clean``)."""
+    with writer_lock(path, wait=wait):
+        _recover(path)
+        _clean_beside(path)
+        yield
+
+
+def _clean_beside(path: Path) -> list[Path]:
+    """Remove what dead writers of ``path`` left beside it; the paths removed.
+
+    A staging directory (``.NAME.building-*``) and its lock file exist only
+    while a writer holding the lock of ``path`` builds, and an index moved
+    aside (``.NAME.old-*``) only between a rebuild's renames, so with the
+    lock held and the rebuild recovered, each one found is debris.
+    """
+    name = glob.escape(path.name)
+    found = [
+        *path.parent.glob(f".{name}.building-*"),
+        *path.parent.glob(f"..{name}.building-*.lock"),
+    ]
+    if path.exists():  # else what was moved aside is all there is (see _recover)
+        found.extend(_moved_aside(path))
+    for debris in found:
+        if debris.is_dir() and not debris.is_symlink():
+            shutil.rmtree(debris, ignore_errors=True)
+        else:
+            debris.unlink(missing_ok=True)
+    return found
 
 
 @contextmanager

@@ -26,8 +26,10 @@ Whoosh's own TOC reader by accident.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,6 +49,7 @@ from whoosh.writing import IndexWriter
 
 from newssearch.closing import Closing
 from newssearch.engine import check_whoosh
+from newssearch.engine.writers import ParallelWriter
 from newssearch.errors import IndexNotFoundError, IndexStateError
 
 __all__ = [
@@ -87,6 +90,12 @@ _SEGMENT_ATTRIBUTES = frozenset(
     {"indexname", "segid", "_codec", "_doccount", "_deleted", "_fieldlengths", "compound"}
 )
 _CODEC_ATTRIBUTES = frozenset({"_blocklimit", "_compression", "_inlinelimit"})
+# Our TOCs, one per generation: "_<name>_<gen>.toc".
+_OUR_TOC = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc$")
+# A TOC being written: Whoosh writes "_<name>_<gen>.toc.<time>", then renames it.
+_TEMP_TOC = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc\..+$")
+# A file of segment <id>: "<name>_<id>.seg", or its parts before they are assembled.
+_SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 # How often to look again when the latest TOC vanishes between listing the
 # directory and opening it: a committing writer deletes the previous generation.
 _TOC_RETRIES = 10
@@ -174,7 +183,10 @@ class Store(Closing):
         return reader
 
     def writer(self, **kwargs: Any) -> IndexWriter:
-        """A Whoosh writer; ``kwargs`` go to ``FileIndex.writer`` (``procs``, ``multisegment``…).
+        """A Whoosh writer; ``kwargs`` go to ``FileIndex.writer`` (``limitmb``…).
+
+        ``procs > 1`` gives a :class:`~newssearch.engine.writers.ParallelWriter`
+        (one segment per process, workers that die with it).
 
         Raises :class:`IndexStateError` if another writer holds the index's lock or the
         latest TOC is refused (then without taking the lock).
@@ -182,13 +194,59 @@ class Store(Closing):
         # Check the TOC before Whoosh takes the lock: a writer that fails to read it
         # after locking stays locked for as long as its exception's traceback lives.
         self._ix._read_toc()
+        procs = kwargs.pop("procs", 1)
         try:
-            writer: IndexWriter = self._ix.writer(**kwargs)
+            writer: IndexWriter
+            if procs > 1:
+                writer = ParallelWriter(self._ix, procs=procs, **kwargs)
+            else:
+                writer = self._ix.writer(**kwargs)
             return writer
         except LockError:
             raise IndexStateError(
                 f"the index at {self.path} is locked by another writer; try again when it is done"
             ) from None
+
+    def clean(self) -> list[str]:
+        """Remove what a writer that died left in the index directory; the names removed.
+
+        That is: Whoosh's temporary storage (``newssearch.tmp``: job files and
+        posting runs), TOCs being written, TOCs of earlier generations, and the
+        files of segments the latest TOC does not list (written by a writer that
+        never committed them).  Whoosh's commit removes the last two itself, so
+        after a clean commit there is nothing to remove.  Call it only while
+        holding the index's writer lock: it would remove a live writer's files.
+        """
+        # A Whoosh writer opened around our lock (``store.writer()`` called
+        # directly) holds Whoosh's own lock: its files are not debris.
+        lock = self._ix.lock("WRITELOCK")
+        if not lock.acquire(False):
+            return []
+        try:
+            return self._clean_unlocked()
+        finally:
+            lock.release()
+
+    def _clean_unlocked(self) -> list[str]:
+        toc = self._ix._read_toc()
+        live = {segment.segment_id() for segment in toc.segments}
+        current = TOC._filename(INDEX_NAME, toc.generation)
+        removed = []
+        for name in sorted(os.listdir(self.path)):
+            segment = _SEGMENT_FILE.match(name)
+            stale = (
+                _TEMP_TOC.match(name)
+                or (_OUR_TOC.match(name) and name != current)
+                or (segment is not None and segment[1] not in live)
+            )
+            if stale:
+                (self.path / name).unlink(missing_ok=True)
+                removed.append(name)
+        temp = self.path / f"{INDEX_NAME}.tmp"
+        if temp.is_dir():
+            shutil.rmtree(temp, ignore_errors=True)
+            removed.append(temp.name)
+        return removed
 
     def doc_count(self) -> int:
         """The number of documents, not counting deleted ones."""

@@ -1,0 +1,206 @@
+"""The multi-process writer: Whoosh's, with workers that never outlive their writer.
+
+Whoosh's ``MpWriter`` forks one process per CPU, hands them job files
+through a queue, and adds one segment per process at commit
+(``multisegment=True``).  As shipped (whoosh3 3.54.0) it has three ways to
+fail a news archive:
+
+* a worker whose parent is killed waits on the job queue forever, holding
+  ~0.4 GB and, through the file descriptor it inherited, the parent's writer
+  lock, so the index stays locked until someone kills it by hand;
+* ``cancel()`` only sets a flag in the parent's copy of each worker, so after
+  an error or Ctrl-C the workers live on, waiting (and a Ctrl-C prints a
+  traceback from every worker);
+* a worker that dies (killed, out of memory) is dropped at commit: its
+  documents are silently missing from an index that says it committed them
+  (``multiproc.py``: results are read with a timeout and whatever came is used),
+  and if every worker is gone the parent blocks forever on the full job queue.
+
+:class:`ParallelWriter` keeps Whoosh's file format and its division of work
+and changes just that: each worker asks the kernel to kill it when its parent
+dies (``PR_SET_PDEATHSIG`` on Linux; a watchdog thread elsewhere) and
+ignores SIGINT (the parent handles Ctrl-C); ``cancel()`` kills and reaps the
+workers; a worker that ends without handing in its segment makes the commit
+fail with :class:`~newssearch.errors.IndexWriteError`, so the index stays as
+it was.  What a killed writer leaves on disk is removed by the next one
+(:meth:`newssearch.engine.storage.Store.clean`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import queue
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import random_name
+from whoosh.writing import SegmentWriter
+
+from newssearch.errors import IndexWriteError
+
+__all__ = ["ParallelWriter"]
+
+#: ``prctl`` option: the signal the kernel sends a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: How long the parent waits on a queue before it looks whether its workers live.
+_POLL_SECONDS = 0.5
+#: How long a killed worker is given to be reaped.
+_REAP_SECONDS = 5.0
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer, one segment per process (see the module doc)."""
+
+    def __init__(self, ix: Any, *, procs: int, **kwargs: Any) -> None:
+        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+
+    def _new_task(self) -> SubWriterTask:
+        task = _Worker(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+            parent=os.getpid(),
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _enqueue(self) -> None:
+        # MpWriter._enqueue, with a put that notices dead workers instead of
+        # blocking forever on a full queue.
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in self.docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        job = (filename, len(self.docbuffer))
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=_POLL_SECONDS)
+                break
+            except queue.Full:
+                self._check_workers(finished=False)
+        self.docbuffer = []
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        # MpWriter._commit for multisegment=True, except that every worker must
+        # hand in its segment: otherwise nothing is committed.
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        segments = self._collect_segments()
+        for task in self.tasks:
+            task.join()
+        finalsegments += segments
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def _collect_segments(self) -> list[Any]:
+        """The segment of every worker, read before joining them (a worker
+        exits only once its result is out of the queue's pipe)."""
+        segments: list[Any] = []
+        while len(segments) < len(self.tasks):
+            try:
+                _, _, segment = self.resultqueue.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                self._check_workers(finished=True, handed_in=len(segments))
+                continue
+            if isinstance(segment, _Failure):
+                raise IndexWriteError(
+                    f"a writing process failed: {segment.message}; "
+                    "nothing of this import was committed"
+                )
+            segments.append(segment)
+        return segments
+
+    def _check_workers(self, *, finished: bool, handed_in: int = 0) -> None:
+        """Raise if a worker died, or (``finished``) if all ended and some segment is missing."""
+        codes = [task.exitcode for task in self.tasks]
+        failed = [code for code in codes if code not in (None, 0)]
+        if failed:
+            raise IndexWriteError(
+                f"a writing process ended abnormally (exit code {failed[0]}); "
+                "nothing of this import was committed"
+            )
+        if finished and all(code == 0 for code in codes):
+            # All exited cleanly: give the queue's pipe a moment, then give up.
+            time.sleep(_POLL_SECONDS)
+            if self.resultqueue.empty():
+                raise IndexWriteError(
+                    f"{len(self.tasks) - handed_in} writing process(es) ended without "
+                    "handing in their documents; nothing of this import was committed"
+                )
+
+    def cancel(self, **kwargs: Any) -> None:
+        """Kill the workers and discard the writer (again: only the former)."""
+        try:
+            self.kill_workers()
+        finally:
+            if not self.is_closed:
+                SegmentWriter.cancel(self, **kwargs)
+
+    def kill_workers(self) -> None:
+        """Kill and reap every worker still running."""
+        for task in self.tasks:
+            if task.exitcode is None:
+                task.kill()
+        for task in self.tasks:
+            task.join(timeout=_REAP_SECONDS)
+
+
+class _Worker(SubWriterTask):
+    """A Whoosh sub-writer that dies with its parent and leaves Ctrl-C to it."""
+
+    def __init__(self, *args: Any, parent: int) -> None:
+        super().__init__(*args)
+        self._parent = parent
+
+    def run(self) -> None:
+        _die_with_parent(self._parent)
+        # The terminal sends Ctrl-C to the whole process group; the parent
+        # cancels the import and kills its workers.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            super().run()
+        except Exception as exc:  # handed to the parent, which raises it; no traceback here
+            self.resultqueue.put((None, None, _Failure(f"{type(exc).__name__}: {exc}")))
+
+
+class _Failure:
+    """What a worker hands in instead of its segment when it failed."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have this process killed when the process ``parent`` ends."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # it died before the request took effect
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    os._exit(1)
