@@ -298,7 +298,7 @@ class NewsSearchEngine:
     def index(self, docs: Sequence[Article]) -> None:
         from newssearch.config import IndexSettings
         from newssearch.index import build_index
-        from newssearch.search import Searcher
+        from newssearch.searcher import Searcher
 
         settings = IndexSettings.from_json(self._settings)
         self._tmp = tempfile.TemporaryDirectory(prefix="peers-newssearch-")

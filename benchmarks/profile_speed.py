@@ -27,7 +27,7 @@ from newssearch.bench.queries import load_queries
 from newssearch.config import IndexSettings
 from newssearch.engine.documents import to_document
 from newssearch.index import _init_index, build_index, open_index
-from newssearch.search import Searcher
+from newssearch.searcher import Searcher
 
 #: Parts of the pipeline, by the path of the module a function lives in.
 PARTS = (

@@ -95,7 +95,7 @@ class EngineSpec:
 def _newssearch(name: str, settings: Mapping[str, Any]) -> EngineSpec:
     return EngineSpec(
         lambda: NewsSearchEngine(name=name, settings=settings),
-        requires=("newssearch.search",),
+        requires=("newssearch.searcher",),
         setup={"settings": settings},
     )
 

@@ -756,7 +756,7 @@ def test_unexpected_errors_are_one_line(
     def broken(text: str) -> list[object]:
         raise RuntimeError("kaputt")
 
-    monkeypatch.setattr("newssearch.cli.analyze", broken)
+    monkeypatch.setattr("newssearch.cli.ns.analyze", broken)
     run = cli(capsys, "analyze", "Text")
     assert run.code == 1
     assert run.err_lines == ["newssearch: error: internal error: RuntimeError: kaputt"]

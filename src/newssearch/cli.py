@@ -13,25 +13,18 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+import newssearch as ns  # the public API, each part imported on first use
 from newssearch import __version__
-from newssearch.analysis import analyze
 from newssearch.article import FACET_FIELDS
+from newssearch.config import DEFAULT_INDEX_DIR, DEFAULT_WAIT
 from newssearch.errors import NewsSearchError, QueryError
-from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, write_trec_run
-from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
-from newssearch.index import (
-    DEFAULT_INDEX_DIR,
-    DEFAULT_WAIT,
-    build_index,
-    index_exists,
-    open_index,
-)
-from newssearch.loaders import FORMATS, CsvOptions, read_articles
-from newssearch.results import SearchResult
-from newssearch.sample import sample_articles
-from newssearch.search import Searcher
+from newssearch.loaders import FORMATS
+
+if TYPE_CHECKING:
+    from newssearch.highlight import Fragment
+    from newssearch.results import SearchResult
 
 __all__ = ["main"]
 
@@ -314,11 +307,11 @@ def _engine_names(text: str) -> tuple[str, ...]:
 def _cmd_index(args: argparse.Namespace) -> int:
     columns = dict(_split_mapping(item) for item in args.csv_column)
     options = (
-        CsvOptions(delimiter=args.csv_delimiter or ",", columns=columns)
+        ns.CsvOptions(delimiter=args.csv_delimiter or ",", columns=columns)
         if args.csv_delimiter or columns
         else None
     )
-    report = read_articles(
+    report = ns.read_articles(
         args.sources, format=args.format, csv_options=options, skip_bad=args.skip_bad
     )
     for problem in report.skipped:
@@ -332,12 +325,12 @@ def _cmd_index(args: argparse.Namespace) -> int:
         )
     path: Path = args.index or DEFAULT_INDEX_DIR
     progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
-    if args.rebuild or not index_exists(path):
-        index, update = build_index(
+    if args.rebuild or not ns.index_exists(path):
+        index, update = ns.build_index(
             path, report.articles, overwrite=args.rebuild, progress=progress, wait=args.wait
         )
     else:
-        index = open_index(path)
+        index = ns.open_index(path)
         update = index.update(report.articles, progress=progress, wait=args.wait)
     with index:
         if progress is not None:
@@ -361,7 +354,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         )
         if values
     }
-    with _open_for_search(args.index) as index, Searcher(index) as searcher:
+    with _open_for_search(args.index) as index, ns.Searcher(index) as searcher:
 
         def run(query: str) -> SearchResult:
             return searcher.search(
@@ -386,7 +379,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
             color = args.color == "always" or (
                 args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
             )
-            _print_result(result, render_ansi if color else render_plain)
+            _print_result(result, ns.render_ansi if color else ns.render_plain)
     return EXIT_OK
 
 
@@ -406,7 +399,7 @@ def _search_lines(run: Callable[[str], SearchResult], lines: TextIO) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    tokens = analyze(args.text)
+    tokens = ns.analyze(args.text)
     if args.json:
         print(
             json.dumps(
@@ -436,7 +429,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     path = args.index or DEFAULT_INDEX_DIR
-    with open_index(path) as index:
+    with ns.open_index(path) as index:
         stats = index.stats()
     if args.json:
         print(
@@ -467,13 +460,15 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
-    with open_index(args.index or DEFAULT_INDEX_DIR) as index:
+    with ns.open_index(args.index or DEFAULT_INDEX_DIR) as index:
         deleted = index.delete(args.ids, wait=args.wait)
     print(f"deleted {deleted} of {len(args.ids)} articles")
     return EXIT_OK
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    from newssearch.evaluate import evaluate_run, load_collection, run_newssearch, write_trec_run
+
     collection = load_collection(args.docs, args.queries, args.qrels)
     run = run_newssearch(collection)
     metrics = evaluate_run(run, collection.qrels)
@@ -540,11 +535,11 @@ def _open_for_search(path: Path | None) -> Any:
     """The index at ``path``; without ``--index``, the default one, built on first use."""
     if path is None:
         path = DEFAULT_INDEX_DIR
-        if not index_exists(path):
+        if not ns.index_exists(path):
             _err(f"newssearch: building the sample index at {path} (first use) …")
-            index, _ = build_index(path, sample_articles())
+            index, _ = ns.build_index(path, ns.sample_articles())
             return index
-    return open_index(path)
+    return ns.open_index(path)
 
 
 def _result_json(result: SearchResult) -> dict[str, Any]:
@@ -566,8 +561,8 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
                 "url": article.url,
                 "tags": list(article.tags),
                 "highlights": {
-                    "title": render_html(hl.title) if hl and hl.title else None,
-                    "body": [render_html(f) for f in hl.body] if hl else [],
+                    "title": ns.render_html(hl.title) if hl and hl.title else None,
+                    "body": [ns.render_html(f) for f in hl.body] if hl else [],
                 },
             }
         )

@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from newssearch.article import TEXT_FIELDS
 
 __all__ = [
+    "DEFAULT_INDEX_DIR",
+    "DEFAULT_WAIT",
     "FORMAT_VERSION",
     "MAX_ANALYZED_CHARS",
     "MAX_COMPOUND_CHARS",
@@ -33,6 +36,13 @@ __all__ = [
 #: index holds).  Bumped whenever an index written by an older release cannot
 #: be read as it is; ``newssearch.index`` says what to do with other versions.
 FORMAT_VERSION = 2
+
+#: Where the CLI keeps its index unless told otherwise (``index/`` holds built indexes).
+DEFAULT_INDEX_DIR = Path("index") / "default"
+
+#: Seconds a writer waits for another writer of the same index before it
+#: gives up with "locked" (``--wait`` on the command line).
+DEFAULT_WAIT = 5.0
 
 #: Free text is answered in two steps, like Elasticsearch's rescore: the
 #: matching query finds and ranks the matches, then the exact-form and

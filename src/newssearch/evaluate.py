@@ -21,7 +21,7 @@ from newssearch.config import IndexSettings
 from newssearch.errors import InputError
 from newssearch.index import build_index
 from newssearch.loaders import read_articles
-from newssearch.search import Searcher
+from newssearch.searcher import Searcher
 
 __all__ = [
     "Collection",

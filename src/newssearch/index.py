@@ -23,7 +23,7 @@ from typing import Any
 
 from newssearch.article import Article
 from newssearch.closing import Closing
-from newssearch.config import FORMAT_VERSION, IndexSettings
+from newssearch.config import DEFAULT_INDEX_DIR, DEFAULT_WAIT, FORMAT_VERSION, IndexSettings
 from newssearch.engine import check_whoosh
 from newssearch.engine.documents import to_document
 from newssearch.engine.schema import build_schema
@@ -54,8 +54,6 @@ __all__ = [
     "open_index",
 ]
 
-#: Where the CLI keeps its index unless told otherwise (``index/`` holds built indexes).
-DEFAULT_INDEX_DIR = Path("index") / "default"
 META_FILE = "newssearch.json"
 #: Stored-format versions this release reads.  Version 1 (newssearch 0.1)
 #: holds the same fields and postings as version 2 and differs only in how
@@ -67,10 +65,6 @@ _READABLE_VERSIONS = (1, FORMAT_VERSION)
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
 #: 3.6 / 2.9 s, 1,000 articles 9.0 / 5.2 s.
 PARALLEL_MIN_ARTICLES = 250
-
-#: Seconds a writer waits for another writer of the same index before it
-#: gives up with "locked" (``--wait`` on the command line).
-DEFAULT_WAIT = 5.0
 
 #: ``progress(done, total)`` is called after each batch of an update.
 Progress = Callable[[int, int], None]

@@ -104,7 +104,7 @@ class NewsSearch:
 class _OpenNewsSearch:
     def __init__(self, path: Path) -> None:
         from newssearch.index import open_index
-        from newssearch.search import Searcher
+        from newssearch.searcher import Searcher
 
         self._index = open_index(path)
         self._searcher = Searcher(self._index)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from whoosh import query as wq
 
-from newssearch.analysis import german_analyzer
+from newssearch.analysis import exact_analyzer, german_analyzer
 from newssearch.article import FACET_FIELDS
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
@@ -95,6 +95,7 @@ class Searcher(Closing):
         self._boosts = boosts or index.settings.boosts
         self._limits = limits or QueryLimits()
         self._analyzer = german_analyzer(index.settings.analyzer)
+        self._exact_analyzer = exact_analyzer(index.settings.analyzer)  # for prefix highlights
         self._weighting = weighting(self._ranking.idf, b=self._ranking.b, k1=self._ranking.k1)
         self._refresh_interval = refresh_interval
         self._lock = threading.Lock()
@@ -164,7 +165,13 @@ class Searcher(Closing):
                 analyzer=self._analyzer,
                 limits=self._limits,
             ),
-            hits=HitBuilder(Highlighter(analyzer=self._analyzer, splitter=SentenceSplitter())),
+            hits=HitBuilder(
+                Highlighter(
+                    analyzer=self._analyzer,
+                    splitter=SentenceSplitter(),
+                    exact_analyzer=self._exact_analyzer,
+                )
+            ),
         )
 
     def plan(self, text: str) -> Plan:
@@ -299,7 +306,7 @@ class Searcher(Closing):
         if not page:
             return ()
         reader = view.searcher.reader()
-        terms = highlight_terms(q, reader, self._analyzer) if options.highlight else {}
+        terms = highlight_terms(q, reader) if options.highlight else {}
         return tuple(
             view.hits.build(
                 rank,
