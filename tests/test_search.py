@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pytest
 
-from newssearch import QueryError, Searcher, render_html
+from newssearch import Article, QueryError, Searcher, build_index, render_html
 
 
 def ids(searcher: Searcher, query: str, **options: object) -> list[str]:
@@ -160,3 +161,24 @@ def test_result_is_typed(searcher: Searcher) -> None:
     hit = result.hits[0]
     assert (hit.id, hit.rank, hit.title) == ("wirtschaft-1", 1, "Inflation sinkt auf 1,5 Prozent")
     assert hit.score > 0 and hit.article.section == "Wirtschaft"
+
+
+def test_prefix_highlights_mark_only_words_that_start_with_the_prefix(tmp_path: Path) -> None:
+    article = Article(
+        id="bund",
+        title="Der Bundespräsident und der Bund",
+        body=(
+            "Die Bundes-Wahl im Bund: der Bundeskanzler und die Bundesländer. "
+            "Die Wahl zum Bundespräsidenten ist geheim. Die Vertreter des Bundes kamen."
+        ),
+    )
+    index, _ = build_index(tmp_path / "ix", [article])
+    with index, Searcher(index) as searcher:
+        (hit,) = searcher.search("Bundes*").hits
+        assert hit.highlights is not None and hit.highlights.title is not None
+        marked = [
+            f.text[a:b] for f in (hit.highlights.title, *hit.highlights.body) for a, b in f.matches
+        ]
+    assert marked, "nothing highlighted"
+    assert all(word.lower().startswith("bundes") for word in marked), marked
+    assert {"Bundespräsident", "Bundeskanzler", "Bundesländer", "Bundes"} <= set(marked)

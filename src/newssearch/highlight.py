@@ -49,18 +49,29 @@ class Highlighter:
     """Finds and cuts highlighted fragments with one analyzer and sentence splitter."""
 
     def __init__(
-        self, *, analyzer: GermanAnalyzer, splitter: SentenceSplitter | None = None
+        self,
+        *,
+        analyzer: GermanAnalyzer,
+        splitter: SentenceSplitter | None = None,
+        exact_analyzer: GermanAnalyzer | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._splitter = splitter or SentenceSplitter()
+        self._exact = exact_analyzer
 
-    def matches(self, text: str, terms: frozenset[str]) -> tuple[Span, ...]:
-        """Character ranges in ``text`` of the words whose analysed form is in ``terms``."""
-        return tuple(span for span, _ in self._term_matches(text, terms))
+    def matches(
+        self, text: str, terms: frozenset[str], *, exact: frozenset[str] = frozenset()
+    ) -> tuple[Span, ...]:
+        """Character ranges in ``text`` of the words whose analysed form is in ``terms``
+        or whose exact form (the exact analyzer's: no stemming, no compound parts) is
+        in ``exact`` (what prefix queries match)."""
+        return tuple(span for span, _ in self._term_matches(text, terms, exact))
 
-    def whole(self, text: str, terms: frozenset[str]) -> Fragment | None:
+    def whole(
+        self, text: str, terms: frozenset[str], *, exact: frozenset[str] = frozenset()
+    ) -> Fragment | None:
         """``text`` as one fragment with its matches; ``None`` when nothing matches."""
-        spans = self.matches(text, terms) if terms else ()
+        spans = self.matches(text, terms, exact=exact) if terms or exact else ()
         if not spans:
             return None
         return Fragment(text=text, start=0, end=len(text), matches=spans)
@@ -87,6 +98,7 @@ class Highlighter:
         text: str,
         terms: frozenset[str],
         *,
+        exact: frozenset[str] = frozenset(),
         max_fragments: int = 3,
         fragment_chars: int = 200,
     ) -> tuple[Fragment, ...]:
@@ -97,9 +109,9 @@ class Highlighter:
         long (a longer sentence is cut at word boundaries around its first
         match).  No match: ``()``.
         """
-        if not terms or max_fragments <= 0:
+        if not (terms or exact) or max_fragments <= 0:
             return ()
-        found = self._term_matches(text, terms)
+        found = self._term_matches(text, terms, exact)
         if not found:
             return ()
         # Only the sentences a fragment can take in: those of the matches and
@@ -147,9 +159,16 @@ class Highlighter:
                 )
         return tuple(out)
 
-    def _term_matches(self, text: str, terms: frozenset[str]) -> list[tuple[Span, str]]:
+    def _term_matches(
+        self, text: str, terms: frozenset[str], exact: frozenset[str] = frozenset()
+    ) -> list[tuple[Span, str]]:
         """Ordered, merged ranges of matching tokens, each with a matched term."""
-        raw = sorted(((start, end), term) for start, end, term in self._analyzer.find(text, terms))
+        found = list(self._analyzer.find(text, terms)) if terms else []
+        if exact:
+            if self._exact is None:
+                raise ValueError("exact terms need a highlighter with an exact_analyzer")
+            found.extend(self._exact.find(text, exact))
+        raw = sorted(((start, end), term) for start, end, term in found)
         merged: list[tuple[Span, str]] = []
         for (start, end), term in raw:
             if merged and start < merged[-1][0][1]:

@@ -13,15 +13,16 @@ from typing import Any
 
 from whoosh import query as wq
 
-from newssearch.analysis import GermanAnalyzer, TokenKind
 from newssearch.article import TEXT_FIELDS, Article
 from newssearch.config import MAX_ANALYZED_CHARS
+from newssearch.engine.schema import exact_field
 from newssearch.highlight import Fragment, Highlighter
 from newssearch.results import Highlights, Hit
 
 __all__ = ["HitBuilder", "SnippetOptions", "highlight_terms"]
 
-#: Per text field, the terms (as the German analyzer writes them) to mark.
+#: Per text field, the terms (as the German analyzer writes them) to mark; per
+#: exact twin (``body_exact``), the exact forms to mark.
 Terms = Mapping[str, frozenset[str]]
 
 
@@ -58,7 +59,11 @@ class HitBuilder:
         if options.highlight:
             shown_title = title[: options.max_analyzed_chars]
             highlights = Highlights(
-                title=self._highlighter.whole(shown_title, terms.get(title_field, frozenset())),
+                title=self._highlighter.whole(
+                    shown_title,
+                    terms.get(title_field, frozenset()),
+                    exact=terms.get(exact_field(title_field), frozenset()),
+                ),
                 body=self._snippets(article, title_field, terms, options),
             )
         return Hit(
@@ -79,9 +84,11 @@ class HitBuilder:
             return ()
         text = text[: options.max_analyzed_chars]  # a prefix: offsets stay right
         wanted = frozenset().union(*(terms.get(f, frozenset()) for f in snippet_fields))
+        exact = frozenset().union(*(terms.get(exact_field(f), frozenset()) for f in snippet_fields))
         body = self._highlighter.fragments(
             text,
             wanted,
+            exact=exact,
             max_fragments=options.max_fragments,
             fragment_chars=options.fragment_chars,
         )
@@ -90,25 +97,19 @@ class HitBuilder:
         return tuple(body)
 
 
-def highlight_terms(
-    q: wq.Query, reader: Any, analyzer: GermanAnalyzer
-) -> dict[str, frozenset[str]]:
-    """Per text field, the terms (as the German analyzer writes them) to mark.
+def highlight_terms(q: wq.Query, reader: Any) -> dict[str, frozenset[str]]:
+    """Per text field and per exact twin, the terms to mark.
 
-    Prefix and wildcard terms live in the exact fields, unstemmed: they are
-    analysed again so that the highlighter, which re-analyses the stored
-    text with the German chain, finds them.
+    Terms of a text field are as the German chain writes them; terms of an
+    exact twin (what a prefix such as ``Bundes*`` expands to) are exact forms,
+    marked where the exact chain finds them, so that only words starting with
+    the prefix are marked (not ``Bund`` or the ``Wahl`` of ``Bundes-Wahl``).
     """
+    wanted = set(TEXT_FIELDS) | {exact_field(name) for name in TEXT_FIELDS}
     found: dict[str, set[str]] = {}
     for fieldname, text in _positive_terms(q, reader):
-        if fieldname in TEXT_FIELDS:
+        if fieldname in wanted:
             found.setdefault(fieldname, set()).add(text)
-            continue
-        base = fieldname.removesuffix("_exact")
-        if base in TEXT_FIELDS and base != fieldname:
-            found.setdefault(base, set()).update(
-                t.text for t in analyzer(text, mode="index") if t.kind != TokenKind.CPART
-            )
     return {name: frozenset(texts) for name, texts in found.items()}
 
 
