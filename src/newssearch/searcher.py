@@ -12,14 +12,14 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from whoosh import query as wq
 
 from newssearch.analysis import exact_analyzer, german_analyzer
-from newssearch.article import FACET_FIELDS
+from newssearch.article import FACET_FIELDS, role_of
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
 from newssearch.dates import Moment, range_end, range_start
@@ -31,6 +31,7 @@ from newssearch.errors import IndexStateError, QueryError
 from newssearch.highlight import Highlighter
 from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
+from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
@@ -61,6 +62,7 @@ class _View:
     accumulator: Accumulator
     planner: Planner
     hits: HitBuilder
+    keywords: KeywordValues
 
 
 class Searcher(Closing):
@@ -172,6 +174,7 @@ class Searcher(Closing):
                     exact_analyzer=self._exact_analyzer,
                 )
             ),
+            keywords=KeywordValues(searcher.reader()),
         )
 
     def plan(self, text: str) -> Plan:
@@ -223,7 +226,7 @@ class Searcher(Closing):
         plan = _plan(view, text)
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
-        flt = _filter_query(filters, since, until)
+        flt = _filter_query(view.keywords, filters, since, until)
         found = self._collect(view, plan.match, window, flt, sort, facets, deadline)
         ranked = found.ranked
         partial = found.partial
@@ -272,7 +275,13 @@ class Searcher(Closing):
         else:
             ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
             ranked = [(scores[docnum], docnum) for docnum in ordered]
-        counts = {name: count_facet(view.searcher, name, scores.keys()) for name in facets}
+        counts = {
+            name: merge_spellings(
+                count_facet(view.searcher, name, scores.keys()),
+                spell=_spell(view.keywords, name),
+            )
+            for name in facets
+        }
         return _Collected(len(scores), ranked, counts, partial)
 
     def _rescore(
@@ -333,16 +342,29 @@ def _plan(view: _View, text: str) -> Plan:
     return view.planner.plan(text, view.searcher.reader())
 
 
+def _spell(keywords: KeywordValues, fieldname: str) -> Callable[[str], str] | None:
+    """How a facet value of ``fieldname`` is shown: tags are indexed lowercase, so
+    they are shown as the articles spell them; the other fields' values are."""
+    if role_of(fieldname) != "keywords":
+        return None
+    return lambda term: keywords.spelling(fieldname, term)
+
+
 def _filter_query(
-    filters: Filters | None, since: Moment | None, until: Moment | None
+    keywords: KeywordValues,
+    filters: Filters | None,
+    since: Moment | None,
+    until: Moment | None,
 ) -> wq.Query | None:
-    """The filter for exact field values and a publication time range (``None``: none)."""
+    """The filter for field values (compared as :func:`~newssearch.keywords.fold_value`
+    folds them) and a publication time range (``None``: none)."""
     parts: list[wq.Query] = []
     for name, values in (filters or {}).items():
         if name not in FACET_FIELDS:
             raise QueryError(f"cannot filter on {name!r} (only {', '.join(FACET_FIELDS)})")
         choices = [values] if isinstance(values, str) else list(values)
-        parts.append(wq.Or([wq.Term(name, v.lower()) for v in choices]))
+        terms = keywords.matching(name, choices)
+        parts.append(wq.Or([wq.Term(name, term) for term in terms]) if terms else wq.NullQuery)
     if since is not None or until is not None:
         start = None if since is None else range_start(since, "since")
         end, end_excl = (None, False) if until is None else range_end(until, "until")
