@@ -137,7 +137,7 @@ def test_search_json_carries_the_metadata_and_facets(
         {"value": "Inland", "count": 2},
         {"value": "International", "count": 1},
     ]
-    assert {f["value"] for f in result["facets"]["tags"]} == {"wien", "wahl 2016", "graz"}
+    assert {f["value"] for f in result["facets"]["tags"]} == {"Wien", "Wahl 2016", "Graz"}
     assert main(["search", "Wahl", "--index", str(path), "--facet", "section"]) == 0
     assert "section: Inland 2 · International 1" in capsys.readouterr().out
     with pytest.raises(SystemExit) as usage:
