@@ -223,7 +223,10 @@ class Searcher(Closing):
         limit_s = self._limits.time_limit
         deadline = None if limit_s is None else time.monotonic() + limit_s
         view = self._view()  # one view for the whole query, even if a refresh comes
-        plan = _plan(view, text)
+        browse = _browses(text, filters, since, until, sort)
+        if browse:  # the archive as it stands, newest first unless asked otherwise
+            sort = "oldest" if sort == "oldest" else "newest"
+        plan = Plan(text, wq.Every(), None) if browse else _plan(view, text)
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
         flt = _filter_query(view.keywords, filters, since, until)
@@ -267,8 +270,12 @@ class Searcher(Closing):
         # Every match and its score, term at a time (engine/accumulate.py):
         # what Whoosh's collector gives, document at a time, 2-3x slower.
         allow = None if flt is None else set(view.searcher.docs_for_query(flt))
-        scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
-        partial = view.accumulator.partial
+        if type(q) is wq.Every:  # browsing: every live article that passes the filters
+            live = allow if allow is not None else view.searcher.reader().all_doc_ids()
+            scores, partial = dict.fromkeys(live, 0.0), False
+        else:
+            scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
+            partial = view.accumulator.partial
         if sort == "relevance":
             best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
             ranked = [(score, docnum) for docnum, score in best]
@@ -335,6 +342,23 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
     """
     with Searcher(index) as searcher:
         return searcher.search(query, **options)
+
+
+def _browses(
+    text: str,
+    filters: Filters | None,
+    since: Moment | None,
+    until: Moment | None,
+    sort: Sort,
+) -> bool:
+    """Whether ``text`` lists the archive rather than searching it: ``*``, or no
+    query at all with filters, a time range or a date order to list by."""
+    text = text.strip()
+    if text == "*":
+        return True
+    return not text and bool(
+        filters or since is not None or until is not None or sort != "relevance"
+    )
 
 
 def _plan(view: _View, text: str) -> Plan:

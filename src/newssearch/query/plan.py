@@ -97,7 +97,9 @@ class Planner:
         if not isinstance(text, str):
             raise QueryError(f"a query must be a string, not {type(text).__name__}")
         if not text.strip():
-            raise QueryError("the query is empty")
+            raise QueryError(
+                "the query is empty (give words to search for, or * to list the archive)"
+            )
         plain = is_plain(text)
         if plain and self._ranking.drop_question_words:
             text = drop_question_words(text)
