@@ -12,6 +12,13 @@ from newssearch import Article, NewsIndex, Searcher, build_index
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def default_index_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands without ``--index`` use ``index/default`` of the working directory
+    (which the CLI tests move under ``tmp_path``), never the user's own index."""
+    monkeypatch.setenv("NEWSSEARCH_INDEX", "index/default")
+
+
 def seed_article() -> Article:
     """The article the project started from: first line the lead, the rest the body."""
     lead, _, body = (DATA / "seed_article.txt").read_text(encoding="utf-8").partition("\n")

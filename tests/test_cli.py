@@ -830,3 +830,18 @@ def test_process_errors_print_one_line_and_no_traceback(
     assert lines[0].startswith("newssearch")
     assert not any(line.startswith("Traceback") for line in lines)
     assert list(workdir.iterdir()) == []
+
+
+def test_search_without_an_index_builds_the_default_one_and_says_where(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = workdir / "daten" / "newssearch"
+    monkeypatch.setenv("NEWSSEARCH_INDEX", str(place))
+    first = cli(capsys, "search", "Regierung", "--limit", "1")
+    assert first.code == 0
+    assert f"building the default index at {place}" in first.err
+    assert (place / "newssearch.json").is_file()
+    again = cli(capsys, "search", "Regierung", "--limit", "1")
+    assert again.code == 0 and "building" not in again.err
+    stats = cli(capsys, "stats", "--json")
+    assert json.loads(stats.out)["documents"] == 1028

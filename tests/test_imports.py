@@ -70,3 +70,20 @@ def test_search_is_the_function_whatever_was_imported_first() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "True"
+
+
+def test_the_default_index_comes_from_the_environment_or_the_user_data_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pathlib import Path
+
+    from newssearch import default_index_path
+
+    assert default_index_path({"NEWSSEARCH_INDEX": "/srv/ix", "HOME": "/h"}) == Path("/srv/ix")
+    if sys.platform.startswith("linux"):
+        assert default_index_path({"HOME": "/h"}) == Path("/h/.local/share/newssearch/default")
+        env = {"HOME": "/h", "XDG_DATA_HOME": "/data"}
+        assert default_index_path(env) == Path("/data/newssearch/default")
+    # Read when called: the environment of the moment counts.
+    monkeypatch.setenv("NEWSSEARCH_INDEX", "/tmp/elsewhere")
+    assert default_index_path() == Path("/tmp/elsewhere")

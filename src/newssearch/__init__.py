@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from newssearch.analysis import AnalyzedToken, analyze, german_analyzer
     from newssearch.article import Article
-    from newssearch.config import AnalyzerConfig, FieldBoosts, IndexSettings, QueryLimits, Ranking
+    from newssearch.config import (
+        AnalyzerConfig,
+        FieldBoosts,
+        IndexSettings,
+        QueryLimits,
+        Ranking,
+        default_index_path,
+    )
     from newssearch.errors import (
         AnalyzerError,
         BenchmarkError,
@@ -25,7 +32,6 @@ if TYPE_CHECKING:
     )
     from newssearch.highlight import Fragment, render_ansi, render_html, render_plain
     from newssearch.index import (
-        DEFAULT_INDEX_DIR,
         IndexStats,
         NewsIndex,
         UpdateReport,
@@ -50,7 +56,6 @@ _EXPORTS: dict[str, str] = {
     "Article": "newssearch.article",
     "BenchmarkError": "newssearch.errors",
     "CsvOptions": "newssearch.loaders",
-    "DEFAULT_INDEX_DIR": "newssearch.index",
     "FieldBoosts": "newssearch.config",
     "Fragment": "newssearch.highlight",
     "Highlights": "newssearch.results",
@@ -73,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "UpdateReport": "newssearch.index",
     "analyze": "newssearch.analysis",
     "build_index": "newssearch.index",
+    "default_index_path": "newssearch.config",
     "create_index": "newssearch.index",
     "german_analyzer": "newssearch.analysis",
     "index_exists": "newssearch.index",
@@ -100,7 +106,6 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "DEFAULT_INDEX_DIR",
     "AnalyzedToken",
     "AnalyzerConfig",
     "AnalyzerError",
@@ -131,6 +136,7 @@ __all__ = [
     "analyze",
     "build_index",
     "create_index",
+    "default_index_path",
     "german_analyzer",
     "index_exists",
     "open_index",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import newssearch as ns  # the public API, each part imported on first use
 from newssearch import __version__
 from newssearch.article import FACET_FIELDS
-from newssearch.config import DEFAULT_INDEX_DIR, DEFAULT_WAIT
+from newssearch.config import DEFAULT_WAIT, INDEX_ENV, default_index_path
 from newssearch.errors import NewsSearchError, QueryError
 from newssearch.loaders import FORMATS
 
@@ -230,8 +230,9 @@ def _index_option(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"index directory (default: {DEFAULT_INDEX_DIR}, built from the bundled "
-        "sample corpus on first search)",
+        help=f"index directory (default: ${INDEX_ENV}, else newssearch/default in your "
+        "data directory, e.g. ~/.local/share; search builds it from the bundled sample "
+        "on first use)",
     )
 
 
@@ -323,7 +324,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
             + (f" ({len(report.skipped)} skipped as bad)" if report.skipped else "")
             + "; nothing indexed (--allow-empty creates an empty index)"
         )
-    path: Path = args.index or DEFAULT_INDEX_DIR
+    path: Path = args.index or default_index_path()
     progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
     if args.rebuild or not ns.index_exists(path):
         index, update = ns.build_index(
@@ -428,7 +429,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    path = args.index or DEFAULT_INDEX_DIR
+    path = args.index or default_index_path()
     with ns.open_index(path) as index:
         stats = index.stats()
     if args.json:
@@ -460,7 +461,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
-    with ns.open_index(args.index or DEFAULT_INDEX_DIR) as index:
+    with ns.open_index(args.index or default_index_path()) as index:
         deleted = index.delete(args.ids, wait=args.wait)
     print(f"deleted {deleted} of {len(args.ids)} articles")
     return EXIT_OK
@@ -534,9 +535,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 def _open_for_search(path: Path | None) -> Any:
     """The index at ``path``; without ``--index``, the default one, built on first use."""
     if path is None:
-        path = DEFAULT_INDEX_DIR
+        path = default_index_path()
         if not ns.index_exists(path):
-            _err(f"newssearch: building the sample index at {path} (first use) …")
+            _err(
+                f"newssearch: building the default index at {path} from the bundled sample "
+                f"(first use; --index DIR or ${INDEX_ENV} choose another) …"
+            )
             index, _ = ns.build_index(path, ns.sample_articles())
             return index
     return ns.open_index(path)

@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,9 +21,9 @@ from typing import Any, Literal
 from newssearch.article import TEXT_FIELDS
 
 __all__ = [
-    "DEFAULT_INDEX_DIR",
     "DEFAULT_WAIT",
     "FORMAT_VERSION",
+    "INDEX_ENV",
     "MAX_ANALYZED_CHARS",
     "MAX_COMPOUND_CHARS",
     "MAX_TOKEN_CHARS",
@@ -30,6 +33,7 @@ __all__ = [
     "IndexSettings",
     "QueryLimits",
     "Ranking",
+    "default_index_path",
 ]
 
 #: The version of the stored format (``newssearch.json`` and the fields an
@@ -37,8 +41,8 @@ __all__ = [
 #: be read as it is; ``newssearch.index`` says what to do with other versions.
 FORMAT_VERSION = 2
 
-#: Where the CLI keeps its index unless told otherwise (``index/`` holds built indexes).
-DEFAULT_INDEX_DIR = Path("index") / "default"
+#: The environment variable that names the index used when none is given.
+INDEX_ENV = "NEWSSEARCH_INDEX"
 
 #: Seconds a writer waits for another writer of the same index before it
 #: gives up with "locked" (``--wait`` on the command line).
@@ -216,3 +220,28 @@ class QueryLimits:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
         if self.time_limit is not None and not self.time_limit > 0:
             raise ValueError(f"time_limit must be > 0 or None, not {self.time_limit!r}")
+
+
+def default_index_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The index the command line uses when ``--index`` is not given: one place per
+    user, whatever the working directory.
+
+    ``$NEWSSEARCH_INDEX`` if set; else ``newssearch/default`` in the user's
+    data directory: ``$XDG_DATA_HOME`` (default ``~/.local/share``) on Linux
+    and other Unix systems, ``~/Library/Application Support`` on macOS,
+    ``%LOCALAPPDATA%`` on Windows.  Read when called, never at import.
+
+    >>> default_index_path({"NEWSSEARCH_INDEX": "/srv/news/ix"}).as_posix()
+    '/srv/news/ix'
+    """
+    env = os.environ if environ is None else environ
+    if env.get(INDEX_ENV):
+        return Path(env[INDEX_ENV]).expanduser()
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    if sys.platform == "win32":
+        base = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "newssearch" / "default"

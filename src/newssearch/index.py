@@ -23,7 +23,7 @@ from typing import Any
 
 from newssearch.article import Article
 from newssearch.closing import Closing
-from newssearch.config import DEFAULT_INDEX_DIR, DEFAULT_WAIT, FORMAT_VERSION, IndexSettings
+from newssearch.config import DEFAULT_WAIT, FORMAT_VERSION, IndexSettings
 from newssearch.engine import check_whoosh
 from newssearch.engine.documents import to_document
 from newssearch.engine.schema import build_schema
@@ -42,7 +42,6 @@ from newssearch.errors import (
 )
 
 __all__ = [
-    "DEFAULT_INDEX_DIR",
     "DEFAULT_WAIT",
     "META_FILE",
     "IndexStats",
