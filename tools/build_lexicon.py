@@ -8,9 +8,11 @@ Two build-time sources (never runtime dependencies):
 
     pip install wordfreq==3.1.1 german-nouns==1.2.5 && python tools/build_lexicon.py
 
-Writes ``compounds_lexicon.tsv.gz``: ``word<TAB>zipf×100<TAB>tag`` per line,
-case-folded (ß → ss, as wordfreq keys its words), sorted, gzip without a timestamp
-(same input, same bytes).  ``N``:
+Writes ``compounds_lexicon.bin`` (the stored form in ``newssearch/analysis/lexicon.py``;
+same input, same bytes): each word case-folded (ß → ss, as wordfreq keys its
+words) with its Zipf frequency ×100 and a tag.  ``python tools/build_lexicon.py
+--from-tsv FILE`` stores a listing of ``word<TAB>zipf×100<TAB>tag`` lines (gzip or
+plain) instead; ``--to-tsv FILE`` writes the shipped lexicon as such a listing.  ``N``:
 a noun form (a compound part anywhere); ``A``: a frequent other word of four
 or more letters (a first part only: Innen|minister, Fein|staub); ``-``: a
 known word that is never a part (its frequency decides whether it is split).
@@ -18,14 +20,16 @@ known word that is never a part (its frequency decides whether it is split).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
-import io
 import math
 from importlib import metadata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "src/newssearch/analysis/data/compounds_lexicon.tsv.gz"
+from newssearch.analysis.lexicon import read_lexicon, write_lexicon
+
+OUT = Path(__file__).resolve().parents[1] / "src/newssearch/analysis/data/compounds_lexicon.bin"
 MIN_ZIPF = 1.5  # words rarer than this are left out
 MIN_ZIPF_OTHER = 3.0  # a non-noun first part must be at least this frequent
 #: Wiktionary entries that are not nouns of their own.
@@ -57,6 +61,34 @@ def noun_forms() -> set[str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from-tsv", type=Path, help="store this listing instead of building")
+    parser.add_argument("--to-tsv", type=Path, help="write the shipped lexicon as a listing")
+    args = parser.parse_args()
+    if args.to_tsv is not None:
+        table = read_lexicon(OUT.read_bytes(), threshold=0.0)
+        tags = {**dict.fromkeys(table.nouns, "N"), **dict.fromkeys(table.others, "A")}
+        lines = [f"{w}\t{round(z * 100)}\t{tags[w]}\n" for w, z in table.zipf.items()]
+        never = zip(table.never_parts, table.never_part_zipf, strict=True)
+        lines += [f"{w}\t{z}\t-\n" for w, z in never]
+        args.to_tsv.write_text("".join(sorted(lines)), encoding="utf-8")
+        return
+    rows = listed(args.from_tsv) if args.from_tsv is not None else built()
+    count = write_lexicon(rows, OUT)
+    print(f"wrote {count} words to {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+
+
+def listed(path: Path) -> list[tuple[str, int, str]]:
+    data = path.read_bytes()
+    text = (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8")
+    rows = []
+    for line in text.splitlines():
+        word, frequency, tag = line.split("\t")
+        rows.append((word, int(frequency), tag))
+    return rows
+
+
+def built() -> list[tuple[str, int, str]]:
     import wordfreq
 
     zipf = {
@@ -76,13 +108,8 @@ def main() -> None:
             tag = "-"
         else:
             continue
-        rows.append(f"{word}\t{round(z * 100)}\t{tag}\n")
-    data = "".join(rows).encode("utf-8")
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as f:
-        f.write(data)
-    OUT.write_bytes(buffer.getvalue())
-    print(f"wrote {len(rows)} words to {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+        rows.append((word, round(z * 100), tag))
+    return rows
 
 
 if __name__ == "__main__":

@@ -10,15 +10,15 @@ are real words of at least ``min_part_length`` letters; linking elements
 particles and derivational suffixes are never parts, so derivations
 (Untersuchung, Nachbarschaft) and simplex words (Regierung) stay whole.
 
-The lexicon (``data/compounds_lexicon.tsv.gz``) is built by
-``tools/build_lexicon.py`` from wordfreq's German frequencies and the noun
-forms of German Wiktionary (both CC BY-SA 4.0): a part must be a noun form,
-or for a first part a frequent other word (Innen|minister, Fein|staub).
+The lexicon (``data/compounds_lexicon.bin``, stored as ``lexicon.py`` says)
+is built by ``tools/build_lexicon.py`` from wordfreq's German frequencies and
+the noun forms of German Wiktionary (both CC BY-SA 4.0): a part must be a
+noun form, or for a first part a frequent other word (Innen|minister,
+Fein|staub).
 """
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +27,7 @@ from typing import Any
 
 from whoosh.analysis import Filter
 
+from newssearch.analysis.lexicon import WordTable, read_lexicon
 from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.config import MAX_COMPOUND_CHARS
@@ -81,41 +82,45 @@ ostfriesland vatikanstadt nordmazedonien osttimor südsudan elfenbeinküste
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Zipf frequency of every known word, and which words may be parts."""
+    """The words that may be parts, with their Zipf frequency, and every word's frequency.
+
+    ``zipf`` holds the noun and other forms at least as frequent as a part must
+    be (:attr:`CompoundSplitter.min_zipf`); ``nouns`` may be parts anywhere,
+    ``modifiers`` first parts.
+    """
 
     zipf: dict[str, float]
     nouns: frozenset[str]
     modifiers: frozenset[str]
+    table: WordTable
+
+    def frequency(self, word: str) -> float:
+        """The Zipf frequency of any ``word`` (0.0 if unknown or rarer than a part)."""
+        return self.table.frequency(word)
 
 
 def load_lexicon() -> Lexicon:
     """The shipped lexicon (read once per process, on first use)."""
-    return _lexicon()
+    return _lexicon(CompoundSplitter.min_zipf - max(CompoundSplitter.margin, 0.0))
 
 
 @cache
-def _lexicon() -> Lexicon:
+def _lexicon(threshold: float) -> Lexicon:
+    # Words rarer than ``threshold`` are not loaded: a part must be at least
+    # min_zipf frequent, so every split scores at least min_zipf and beats
+    # such a word's frequency plus the margin.
     try:
         raw = (
             resources.files("newssearch.analysis")
-            .joinpath("data/compounds_lexicon.tsv.gz")
+            .joinpath("data/compounds_lexicon.bin")
             .read_bytes()
         )
-    except OSError as exc:
-        raise AnalyzerError(f"the decompounding lexicon is missing: {exc}") from exc
-    zipf: dict[str, float] = {}
-    nouns: list[str] = []
-    others: list[str] = []
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        word, frequency, tag = line.split("\t")
-        zipf[word] = int(frequency) / 100.0
-        if tag == "N":
-            nouns.append(word)
-        elif tag == "A":
-            others.append(word)
-    noun_set = frozenset(nouns) - _NOT_HEADS - _NOT_MODIFIERS
-    modifiers = (noun_set | frozenset(others)) - _NOT_MODIFIERS - _NOT_HEADS
-    return Lexicon(zipf=zipf, nouns=noun_set, modifiers=modifiers)
+        table = read_lexicon(raw, threshold=threshold)
+    except (OSError, ValueError) as exc:
+        raise AnalyzerError(f"the decompounding lexicon is missing or damaged: {exc}") from exc
+    nouns = table.nouns - _NOT_HEADS - _NOT_MODIFIERS
+    modifiers = (nouns | table.others) - _NOT_MODIFIERS - _NOT_HEADS
+    return Lexicon(zipf=table.zipf, nouns=nouns, modifiers=modifiers, table=table)
 
 
 class CompoundSplitter:
@@ -177,12 +182,12 @@ class CompoundSplitter:
             or word in _PROTECTED
         ):
             return ()
-        lexicon = _lexicon()
+        lexicon = _lexicon(self.min_zipf - max(self.margin, 0.0))
         best = self._best(word, lexicon, self.max_parts)
         if best is None:
             return ()
         score, parts = best
-        if len(parts) < 2 or score <= lexicon.zipf.get(word, 0.0) + self.margin:
+        if len(parts) < 2 or score <= lexicon.frequency(word) + self.margin:
             return ()
         return parts
 
