@@ -845,3 +845,28 @@ def test_search_without_an_index_builds_the_default_one_and_says_where(
     assert again.code == 0 and "building" not in again.err
     stats = cli(capsys, "stats", "--json")
     assert json.loads(stats.out)["documents"] == 1028
+
+
+def test_the_progress_bar_says_the_phase_and_the_time_left() -> None:
+    import io
+
+    from newssearch.cli import _duration, _ProgressBar
+
+    now = [100.0]
+    out = io.StringIO()
+    bar = _ProgressBar(out, clock=lambda: now[0])
+    bar.phase("reading and checking news.jsonl …")
+    bar(0, 10_000)
+    now[0] = 110.0
+    bar(2_000, 10_000)  # 200 articles/s: 8,000 left take 40 s
+    assert out.getvalue().rsplit("\r", 1)[1].endswith("2,000/10,000 articles, about 40 s left")
+    now[0] = 150.0
+    bar(10_000, 10_000)
+    last = out.getvalue().rsplit("\r", 1)[1]
+    assert "10,000/10,000 articles" in last and "finishing the index" in last
+    bar.end()
+    assert out.getvalue().endswith("\n")
+    # A shorter line overwrites a longer one completely.
+    lines = out.getvalue().split("\r")
+    assert len(lines[2]) >= len(lines[1].rstrip())
+    assert [_duration(s) for s in (0.2, 59, 125, 3700)] == ["1 s", "59 s", "2 min 5 s", "1 h 1 min"]

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The progress bar moves on every this many articles.
+_PROGRESS_EVERY = 100
 
 
 class _Parser(argparse.ArgumentParser):
@@ -312,9 +315,16 @@ def _cmd_index(args: argparse.Namespace) -> int:
         if args.csv_delimiter or columns
         else None
     )
-    report = ns.read_articles(
-        args.sources, format=args.format, csv_options=options, skip_bad=args.skip_bad
-    )
+    bar = None if args.no_progress or not sys.stderr.isatty() else _ProgressBar(sys.stderr)
+    if bar is not None:
+        bar.phase(f"reading and checking {', '.join(map(str, args.sources))} …")
+    try:
+        report = ns.read_articles(
+            args.sources, format=args.format, csv_options=options, skip_bad=args.skip_bad
+        )
+    finally:
+        if bar is not None:
+            bar.end()
     for problem in report.skipped:
         _err(f"newssearch: skipped: {problem}")
     if not report.articles and not args.allow_empty:
@@ -325,17 +335,25 @@ def _cmd_index(args: argparse.Namespace) -> int:
             + "; nothing indexed (--allow-empty creates an empty index)"
         )
     path: Path = args.index or default_index_path()
-    progress = None if args.no_progress or not sys.stderr.isatty() else _progress_bar(sys.stderr)
-    if args.rebuild or not ns.index_exists(path):
-        index, update = ns.build_index(
-            path, report.articles, overwrite=args.rebuild, progress=progress, wait=args.wait
-        )
-    else:
-        index = ns.open_index(path)
-        update = index.update(report.articles, progress=progress, wait=args.wait)
+    try:
+        if args.rebuild or not ns.index_exists(path):
+            index, update = ns.build_index(
+                path,
+                report.articles,
+                overwrite=args.rebuild,
+                progress=bar,
+                batch_size=_PROGRESS_EVERY,
+                wait=args.wait,
+            )
+        else:
+            index = ns.open_index(path)
+            update = index.update(
+                report.articles, progress=bar, batch_size=_PROGRESS_EVERY, wait=args.wait
+            )
+    finally:
+        if bar is not None:
+            bar.end()
     with index:
-        if progress is not None:
-            sys.stderr.write("\n")
         print(
             f"indexed {update.added + update.replaced} articles into {path} "
             f"({update.added} new, {update.replaced} replaced, {len(report.skipped)} skipped) "
@@ -652,14 +670,56 @@ def _one_line(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles")
-        stream.flush()
+class _ProgressBar:
+    """An import's progress on a terminal, one line rewritten in place: the phase,
+    a bar of the articles written, and the time left at the rate so far."""
 
-    return show
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream
+        self._clock = clock
+        self._start: tuple[float, int] | None = None
+        self._width = 0
+
+    def phase(self, text: str) -> None:
+        """Show ``text`` as the current phase."""
+        self._show(text)
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if self._start is None:
+            self._start = (now, done)
+        filled = 30 * done // max(total, 1)
+        bar = f"[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} articles"
+        if done >= total:
+            self._show(f"{bar} – finishing the index (last writes, commit) …")
+            return
+        started, first = self._start
+        rate = (done - first) / (now - started) if now > started and done > first else 0.0
+        left = f", about {_duration((total - done) / rate)} left" if rate else ""
+        self._show(f"{bar}{left}")
+
+    def end(self) -> None:
+        """Leave the line (the next output starts on a new one)."""
+        if self._width:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._width = 0
+
+    def _show(self, text: str) -> None:
+        pad = max(self._width - len(text), 0)
+        self._stream.write(f"\r{text}{' ' * pad}")
+        self._stream.flush()
+        self._width = len(text)
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as a person reads it: ``8 s``, ``2 min 5 s``, ``1 h 3 min``."""
+    seconds = max(round(seconds), 1)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def _split_mapping(item: str) -> tuple[str, str]:

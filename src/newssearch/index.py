@@ -293,6 +293,8 @@ class NewsIndex(Closing):
             else:
                 writer = self._store.writer(limitmb=limitmb)
             replaced = 0
+            if progress is not None:
+                progress(0, len(batch))
             try:
                 for done, article in enumerate(batch, start=1):
                     doc = to_document(article)

@@ -59,6 +59,10 @@ class ParallelWriter(MpWriter):
 
     def __init__(self, ix: Any, *, procs: int, **kwargs: Any) -> None:
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        # One job waiting per worker (Whoosh queues four): the parent then adds
+        # documents about as fast as the workers write them, so that an
+        # import's progress counts written articles, not queued ones.
+        self.jobqueue = self._mpctx.Queue(procs)
 
     def _new_task(self) -> SubWriterTask:
         task = _Worker(
