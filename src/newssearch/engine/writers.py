@@ -87,14 +87,17 @@ class ParallelWriter(MpWriter):
                 pickle.dump(item, f, 2)
         if len(self.tasks) < self.procs:
             self._new_task()
-        job = (filename, len(self.docbuffer))
+        self._put((filename, len(self.docbuffer)))
+        self.docbuffer = []
+
+    def _put(self, job: tuple[str, int] | None) -> None:
+        """Put ``job`` on the job queue, checking on the workers while it is full."""
         while True:
             try:
                 self.jobqueue.put(job, timeout=_POLL_SECONDS)
-                break
+                return
             except queue.Full:
                 self._check_workers(finished=False)
-        self.docbuffer = []
 
     def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
         # MpWriter._commit for multisegment=True, except that every worker must
@@ -102,7 +105,7 @@ class ParallelWriter(MpWriter):
         if self.docbuffer:
             self._enqueue()
         for _ in self.tasks:
-            self.jobqueue.put(None)
+            self._put(None)
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         segments = self._collect_segments()
         for task in self.tasks:
@@ -134,14 +137,18 @@ class ParallelWriter(MpWriter):
         return segments
 
     def _check_workers(self, *, finished: bool, handed_in: int = 0) -> None:
-        """Raise if a worker died, or (``finished``) if all ended and some segment is missing."""
+        """Raise if a worker failed or died, or ended before it was told to finish;
+        or (``finished``) if all ended and a segment is missing."""
         codes = [task.exitcode for task in self.tasks]
         failed = [code for code in codes if code not in (None, 0)]
-        if failed:
-            raise IndexWriteError(
-                f"a writing process ended abnormally (exit code {failed[0]}); "
-                "nothing of this import was committed"
+        early = not finished and any(code is not None for code in codes)
+        if failed or early:
+            reason = self._handed_in_failure() or (
+                f"a writing process ended abnormally (exit code {failed[0]})"
+                if failed
+                else "a writing process ended before the import did"
             )
+            raise IndexWriteError(f"{reason}; nothing of this import was committed")
         if finished and all(code == 0 for code in codes):
             # All exited cleanly: give the queue's pipe a moment, then give up.
             time.sleep(_POLL_SECONDS)
@@ -150,6 +157,16 @@ class ParallelWriter(MpWriter):
                     f"{len(self.tasks) - handed_in} writing process(es) ended without "
                     "handing in their documents; nothing of this import was committed"
                 )
+
+    def _handed_in_failure(self) -> str | None:
+        """The failure a worker handed in, if one did (what else is queued is dropped)."""
+        while True:
+            try:
+                _, _, result = self.resultqueue.get_nowait()
+            except queue.Empty:
+                return None
+            if isinstance(result, _Failure):
+                return f"a writing process failed: {result.message}"
 
     def cancel(self, **kwargs: Any) -> None:
         """Kill the workers and discard the writer (again: only the former)."""
