@@ -31,11 +31,11 @@ from newssearch.searcher import Searcher
 
 #: Parts of the pipeline, by the path of the module a function lives in.
 PARTS = (
-    ("newssearch/accumulate", "scoring (accumulate.py)"),
+    ("newssearch/engine/accumulate", "scoring (accumulate.py)"),
     ("whoosh/codec", "Whoosh postings: reading, decoding"),
     ("whoosh/qparser", "query parsing"),
     ("whoosh/", "Whoosh, other"),
-    ("nltk/", "sentence splitting (Punkt)"),
+    ("newssearch/punkt", "sentence splitting (Punkt)"),
     ("newssearch/analysis", "analysis"),
     ("newssearch/highlight", "highlighting"),
     ("newssearch/sentences", "highlighting"),

@@ -1,6 +1,10 @@
 """Train NLTK's Punkt sentence splitter on German news, offline, and ship its parameters.
 
+    pip install nltk               # or: pip install -e ".[test]"
     python tools/train_punkt.py
+
+NLTK is needed only here: newssearch splits sentences with its own port of
+Punkt's inference (``newssearch/punkt.py``), which reads the file written here.
 
 Trains ``PunktTrainer`` on the bundled 10kGNAD articles (CC BY-NC-SA 4.0) and
 the seed article, adds the German abbreviations Punkt does not learn from so

@@ -1,8 +1,10 @@
-"""Sentence boundaries for snippets: NLTK's Punkt, trained offline on German news.
+"""Sentence boundaries for snippets: Punkt, trained offline on German news.
 
 The parameters (abbreviations, collocations, sentence starters, case
-context) are learned by ``tools/train_punkt.py`` from the bundled 10kGNAD
-articles and shipped as ``data/punkt_de.json.gz``; nothing is downloaded.
+context) are learned with NLTK's Punkt trainer by ``tools/train_punkt.py``
+from the bundled 10kGNAD articles and shipped as ``data/punkt_de.json.gz``;
+nothing is downloaded.  Splitting runs :mod:`newssearch.punkt`, a port of
+NLTK's Punkt inference that gives NLTK's spans without importing NLTK.
 """
 
 from __future__ import annotations
@@ -12,12 +14,10 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newssearch.errors import AnalyzerError
-
-if TYPE_CHECKING:  # NLTK is imported when a splitter first splits (it is slow to import)
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from newssearch.punkt import PunktParameters, PunktSentenceTokenizer
 
 __all__ = ["SentenceSplitter"]
 
@@ -38,8 +38,6 @@ def _parameters() -> PunktParameters:
         data = json.loads(gzip.decompress(raw))
     except (OSError, ValueError) as exc:
         raise AnalyzerError(f"the sentence splitter's parameters are missing: {exc}") from exc
-    from nltk.tokenize.punkt import PunktParameters
-
     params = PunktParameters()
     params.abbrev_types = set(data["abbrev_types"])
     params.collocations = {tuple(pair) for pair in data["collocations"]}
@@ -143,8 +141,6 @@ class SentenceSplitter:
 
     def _split(self, line: str, offset: int) -> list[tuple[int, int]]:
         if self._tokenizer is None:
-            from nltk.tokenize.punkt import PunktSentenceTokenizer
-
             self._tokenizer = PunktSentenceTokenizer(_parameters())
         out = []
         for start, end in self._tokenizer.span_tokenize(line):
