@@ -445,8 +445,10 @@ def test_search_json_shape_escaping_and_marks(
     run = cli(capsys, "search", "Opposition Wahlkampf", "--index", small_index.path, "--json")
     assert run.code == 0, run.err
     result = json.loads(run.out)  # exactly one JSON value, nothing else
-    assert set(result) == {"query", "total", "took_ms", "partial", "warnings", "hits"}
+    assert set(result) == {"query", "total", "took_ms", "startup_ms", "partial", "warnings", "hits"}
     assert result["query"] == "Opposition Wahlkampf"
+    # took_ms is the query; opening the index and loading the analysis data is startup_ms.
+    assert isinstance(result["startup_ms"], int | float) and result["startup_ms"] > 0
     assert isinstance(result["total"], int) and result["total"] == len(result["hits"]) == 1
     assert isinstance(result["took_ms"], int | float) and result["took_ms"] >= 0
     (hit,) = result["hits"]

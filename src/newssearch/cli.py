@@ -363,6 +363,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     filters = {
         name: values
         for name, values in (
@@ -387,18 +388,22 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 facets=args.facet,
             )
 
+        # Loading the index and the analysis data is startup, not the query's time.
+        searcher.warm()
+        startup_ms = (time.perf_counter() - started) * 1000.0
         if args.query == "-":
             return _search_lines(run, sys.stdin)
         result = run(args.query)
         for warning in result.warnings:
             _err(f"newssearch: warning: {warning}")
         if args.json:
-            print(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+            out = {**_result_json(result), "startup_ms": round(startup_ms, 1)}
+            print(json.dumps(out, ensure_ascii=False, indent=2))
         else:
             color = args.color == "always" or (
                 args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
             )
-            _print_result(result, ns.render_ansi if color else ns.render_plain)
+            _print_result(result, ns.render_ansi if color else ns.render_plain, startup_ms)
     return EXIT_OK
 
 
@@ -639,10 +644,15 @@ def _terminal_render(render: Callable[[Fragment], str]) -> Callable[[Fragment], 
     return lambda fragment: render(replace(fragment, text=_terminal_text(fragment.text)))
 
 
-def _print_result(result: SearchResult, render: Callable[[Fragment], str]) -> None:
+def _print_result(
+    result: SearchResult, render: Callable[[Fragment], str], startup_ms: float | None = None
+) -> None:
     render = _terminal_render(render)
     shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
-    print(f"{result.total} hits for {result.query!r} (showing {shown}, {result.took_ms:.1f} ms)")
+    took = f"{result.took_ms:.1f} ms"
+    if startup_ms is not None:
+        took += f"; startup {startup_ms:.0f} ms"
+    print(f"{result.total} hits for {result.query!r} (showing {shown}, {took})")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
     for name, counts in result.facets.items():

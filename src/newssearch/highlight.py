@@ -59,6 +59,10 @@ class Highlighter:
         self._splitter = splitter or SentenceSplitter()
         self._exact = exact_analyzer
 
+    def warm(self) -> None:
+        """Load the sentence splitter's parameters now rather than on the first snippet."""
+        self._splitter.spans("Ein Satz. Noch einer.")
+
     def matches(
         self, text: str, terms: frozenset[str], *, exact: frozenset[str] = frozenset()
     ) -> tuple[Span, ...]:

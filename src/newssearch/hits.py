@@ -43,6 +43,10 @@ class HitBuilder:
     def __init__(self, highlighter: Highlighter) -> None:
         self._highlighter = highlighter
 
+    def warm(self) -> None:
+        """Load the highlighter's sentence splitter (see ``Searcher.warm``)."""
+        self._highlighter.warm()
+
     def build(
         self,
         rank: int,

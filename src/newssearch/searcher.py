@@ -177,6 +177,14 @@ class Searcher(Closing):
             keywords=KeywordValues(searcher.reader()),
         )
 
+    def warm(self) -> None:
+        """Load now what the first query would load lazily (the compound lexicon,
+        the stemmer, the sentence splitter's parameters), so that the first query
+        takes as long as any other; a command-line search reports the two apart."""
+        for _ in self._analyzer("Sicherheitsgarantien", mode="query"):
+            pass
+        self._view().hits.warm()
+
     def plan(self, text: str) -> Plan:
         """How ``text`` is run: the matching query and the boosts that rescore it."""
         return _plan(self._view(), text)
