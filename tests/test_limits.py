@@ -150,3 +150,47 @@ def test_a_query_of_stopwords_only_says_it_has_no_searchable_word(sample_index: 
         result = searcher.search("der die das")
     assert result.total == 0
     assert result.warnings == ("the query has no searchable word (only stopwords or punctuation)",)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda n: " ANDMAYBE ".join(["Wien"] * n),
+        lambda n: " ANDNOT ".join(["Wien"] * n),
+        lambda n: "(Wien ANDMAYBE " * n + "Wien" + ")" * n,
+    ],
+    ids=["chained-andmaybe", "chained-andnot", "nested-andmaybe"],
+)
+def test_binary_operators_are_parsed_in_linear_time(
+    build: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """whoosh3 built both sides of ANDMAYBE/ANDNOT twice: 2^n word queries for n of them
+    (18 chained took 17 s); found by the query fuzzer (benchmarks/fuzz_queries.py)."""
+    from newssearch.engine import parser as engine_parser
+
+    calls = 0
+    original = engine_parser._Parser.term_query
+
+    def counting(self: object, *args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_parser._Parser, "term_query", counting)
+    planner = _planner()
+    counts = []
+    for n in (6, 12):
+        calls = 0
+        planner.plan(build(n))  # type: ignore[operator]
+        counts.append(calls)
+    # Twice the operators, twice the word queries (it was 2^n).
+    assert counts[1] <= 2 * counts[0] + 2, counts
+
+
+@pytest.mark.parametrize("text", ["Au\udfffsdauer*", "Mitangeklagte\ud800", "\udcfc"])
+def test_a_lone_surrogate_is_a_query_error(sample_index: NewsIndex, text: str) -> None:
+    with Searcher(sample_index) as searcher:
+        with pytest.raises(QueryError, match="invalid character"):
+            searcher.search(text)
+        with pytest.raises(QueryError, match="author filter holds an invalid character"):
+            searcher.search("Wien", filters={"author": text})

@@ -33,6 +33,7 @@ from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
 from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
+from newssearch.query.language import check_characters
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
 
@@ -395,6 +396,8 @@ def _filter_query(
         if name not in FACET_FIELDS:
             raise QueryError(f"cannot filter on {name!r} (only {', '.join(FACET_FIELDS)})")
         choices = [values] if isinstance(values, str) else list(values)
+        for choice in choices:
+            check_characters(choice, f"the {name} filter")
         terms = keywords.matching(name, choices)
         parts.append(wq.Or([wq.Term(name, term) for term in terms]) if terms else wq.NullQuery)
     if since is not None or until is not None:

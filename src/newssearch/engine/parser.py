@@ -24,6 +24,8 @@ from whoosh.qparser import (
     QueryParser,
     WildcardPlugin,
 )
+from whoosh.qparser.common import attach
+from whoosh.qparser.syntax import AndGroup, BinaryGroup, NotGroup, PrefixOperator
 
 from newssearch.analysis import TokenKind, prefix_analyzer
 from newssearch.article import TEXT_FIELDS
@@ -64,21 +66,49 @@ def make_parser(schema: Any, *, boosts: FieldBoosts, ranking: Ranking) -> QueryP
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(PrefixPlugin())
     parser.remove_plugin_class(OperatorsPlugin)
-    parser.add_plugin(
-        OperatorsPlugin(
-            And=r"(?<=\s)(?:AND|UND)(?=\s)",
-            Or=r"(?<=\s)(?:OR|ODER)(?=\s)",
-            AndNot=r"(?<=\s)ANDNOT(?=\s)",
-            AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
-            Not=r"(^|(?<=(\s|[()])))(?:NOT|NICHT)(?=\s)",
-            Require=None,
-        )
-    )
+    op = OperatorsPlugin.OpTagger
+    operators = [
+        (op(r"(^|(?<=(\s|[()])))(?:NOT|NICHT)(?=\s)", NotGroup, PrefixOperator, memo="not"), 0),
+        (op(r"(?<=\s)(?:AND|UND)(?=\s)", AndGroup, memo="and"), 0),
+        (op(r"(?<=\s)(?:OR|ODER)(?=\s)", OrGroup, memo="or"), 0),
+        (op(r"(?<=\s)ANDNOT(?=\s)", _AndNotGroup, memo="anot"), -5),
+        (op(r"(?<=\s)ANDMAYBE(?=\s)", _AndMaybeGroup, memo="amaybe"), -5),
+    ]
+    parser.add_plugin(OperatorsPlugin(operators, clean=True))
     # A hyphen inside a word (US-Präsident) is not an operator: only a +/-
     # that starts a word is.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<!\S)\+(?=\S)", minusexpr=r"(?<!\S)-(?=\S)"))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser
+
+
+class _OnceBinaryGroup(BinaryGroup):
+    """Whoosh's ``BinaryGroup`` (ANDNOT, ANDMAYBE), building each side's query once.
+
+    whoosh3 3.54.0 builds both sides twice (``BinaryGroup.query``), so each
+    nesting or chaining of ANDMAYBE/ANDNOT doubled the parse: 18 chained
+    ANDMAYBE took 17 s, 16 nested 8 s (found by the query fuzzer).
+    """
+
+    def query(self, parser: Any) -> Any:
+        first, second = (node.query(parser) for node in self.nodes)
+        q: Any
+        if first is None and second is None:
+            q = wq.NullQuery
+        elif first is None or second is None:
+            q = second if first is None else first
+        else:
+            assert self.qclass is not None
+            q = self.qclass(first, second)
+        return attach(q, self)
+
+
+class _AndNotGroup(_OnceBinaryGroup):
+    qclass = wq.AndNot
+
+
+class _AndMaybeGroup(_OnceBinaryGroup):
+    qclass = wq.AndMaybe
 
 
 class _Parser(QueryParser):

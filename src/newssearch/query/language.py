@@ -7,8 +7,16 @@ import re
 from whoosh import query as wq
 
 from newssearch.engine.parser import FIELD_ALIASES
+from newssearch.errors import QueryError
 
-__all__ = ["QUESTION_WORDS", "balance", "drop_question_words", "is_plain", "query_warnings"]
+__all__ = [
+    "QUESTION_WORDS",
+    "balance",
+    "check_characters",
+    "drop_question_words",
+    "is_plain",
+    "query_warnings",
+]
 
 #: Query syntax beyond plain words: quotes, brackets, field:, prefix*, +/-, operators.
 _SYNTAX = re.compile(r'["()*:]|(?<!\S)[+-]\S|\b(?:AND|OR|NOT|UND|ODER|NICHT|ANDNOT|ANDMAYBE)\b')
@@ -22,6 +30,23 @@ QUESTION_WORDS = frozenset(
 _WORD = re.compile(r"\w+")
 #: ``name:`` where a field name can stand (not ``21:30``, not ``https://``).
 _FIELD_PREFIX = re.compile(r"(?<![\w:/.])([^\W\d_]\w*):(?!//)")
+
+
+def check_characters(text: str, what: str = "the query") -> None:
+    """Raise :class:`QueryError` if ``text`` holds a lone surrogate (what a file
+    name or terminal in the wrong encoding gives), which no index can hold.
+
+    >>> check_characters("Wien")
+    >>> check_characters("Wi\\udcfcn")
+    Traceback (most recent call last):
+    newssearch.errors.QueryError: the query holds an invalid character (U+DCFC at 2): ...
+    """
+    for at, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":
+            raise QueryError(
+                f"{what} holds an invalid character (U+{ord(char):04X} at {at}): "
+                "it is not valid Unicode text; check its encoding"
+            )
 
 
 def is_plain(text: str) -> bool:

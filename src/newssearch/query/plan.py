@@ -23,7 +23,13 @@ from newssearch.engine.schema import exact_field
 from newssearch.engine.scoring import BestField
 from newssearch.errors import QueryError
 from newssearch.query.expand import Lexicon, expand_prefixes
-from newssearch.query.language import balance, drop_question_words, is_plain, query_warnings
+from newssearch.query.language import (
+    balance,
+    check_characters,
+    drop_question_words,
+    is_plain,
+    query_warnings,
+)
 from newssearch.query.rewrite import Rewriter
 
 __all__ = ["Plan", "Planner", "Statistics"]
@@ -96,6 +102,7 @@ class Planner:
         """
         if not isinstance(text, str):
             raise QueryError(f"a query must be a string, not {type(text).__name__}")
+        check_characters(text)
         if not text.strip():
             raise QueryError(
                 "the query is empty (give words to search for, or * to list the archive)"
