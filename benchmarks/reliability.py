@@ -49,7 +49,17 @@ from newssearch import (
     german_analyzer,
     open_index,
 )
+from newssearch.bench.corpus import corpus
 from newssearch.sample import sample_articles
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzz_queries import (  # beside this file
+    FuzzReport,
+    corpus_vocabulary,
+    format_report,
+    fuzz_queries,
+    run_fuzz,
+)
 
 Via = Literal["api", "cli"]
 #: new: build a new index; add: new articles to an index (parallel writer);
@@ -95,6 +105,8 @@ class CrashOutcome:
     #: What remained after the next writer: beside the index, inside it.
     debris: tuple[str, ...]
     exit_code: int | None
+    #: Seconds from the start of the import to its end or its kill.
+    ran: float
 
     @property
     def ok(self) -> bool:
@@ -162,6 +174,7 @@ def crash_trial(
     path = trial_dir / "ix"
     if kind != "new":
         shutil.copytree(bench.template, path)
+    started = time.monotonic()
     process = start_import(bench.files[kind], path, via=via, marker=name)
     if after_workers:
         deadline = time.monotonic() + 60
@@ -174,8 +187,9 @@ def crash_trial(
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
         exit_code = process.wait()
+    ran = time.monotonic() - started
     return check_after_crash(
-        bench, path, via=via, kind=kind, delay=delay, marker=name, exit_code=exit_code
+        bench, path, via=via, kind=kind, delay=delay, marker=name, exit_code=exit_code, ran=ran
     )
 
 
@@ -207,6 +221,7 @@ def check_after_crash(
     delay: float | None,
     marker: str,
     exit_code: int | None,
+    ran: float,
 ) -> CrashOutcome:
     """What a killed import left at ``path``, and whether the next writer puts it right."""
     orphans = wait_for_processes_to_end(marker, ORPHAN_GRACE_SECONDS)
@@ -242,6 +257,7 @@ def check_after_crash(
         lock_wait=round(lock_wait, 3),
         debris=tuple(debris),
         exit_code=exit_code,
+        ran=round(ran, 3),
     )
 
 
@@ -299,17 +315,27 @@ def wait_for_processes_to_end(marker: str, seconds: float) -> list[int]:
         time.sleep(0.05)
 
 
-def run_crash_trials(
-    workdir: Path, *, trials: int, seed: int, max_delay: float = 4.0
-) -> list[CrashOutcome]:
-    """``trials`` killed imports, kinds and ways round-robin, delays random in [0.1, max_delay]."""
+def run_crash_trials(workdir: Path, *, trials: int, seed: int) -> list[CrashOutcome]:
+    """``trials`` killed imports, ways and kinds round-robin.
+
+    Each way and kind is first run once to the end (a control: it must give
+    the new state); its duration ``d`` sets the range of the kill moments,
+    uniform in [0.1 s, 1.1 d], so that trials hit start-up, analysis, writing
+    and the commit alike (and some imports finish first).
+    """
     bench = CrashBench.make(workdir)
     rng = random.Random(seed)
     combos = [(via, kind) for via in VIAS for kind in KINDS]
+    durations = {}
+    for via, kind in combos:
+        control = crash_trial(bench, via=via, kind=kind, delay=None, name=f"full-{via}-{kind}")
+        durations[via, kind] = control.ran
+        if not (control.ok and control.state == "new"):
+            raise RuntimeError(f"an import that was not killed gave {control}")
     outcomes = []
     for n in range(trials):
         via, kind = combos[n % len(combos)]
-        delay = rng.uniform(0.1, max_delay)
+        delay = rng.uniform(0.1, 1.1 * durations[via, kind])
         outcomes.append(crash_trial(bench, via=via, kind=kind, delay=delay, name=f"trial{n}"))
     return outcomes
 
@@ -333,6 +359,7 @@ def summarize_crashes(outcomes: Sequence[CrashOutcome]) -> list[dict[str, Any]]:
                     "duplicate ids": sum(o.duplicate_ids for o in group),
                     "orphans": sum(o.orphans for o in group),
                     "with debris": sum(bool(o.debris) for o in group),
+                    "finished before the kill": sum(o.exit_code == 0 for o in group),
                     "max lock wait s": max(o.lock_wait for o in group),
                 }
             )
@@ -422,6 +449,19 @@ def concurrency_trial(
     )
 
 
+# --- fuzzed queries --------------------------------------------------------------------------
+
+
+def fuzz_trial(workdir: Path, *, articles: int, queries: int, seed: int) -> FuzzReport:
+    """``queries`` fuzzed query texts (``fuzz_queries.py``) on an index of ``articles``
+    recombined real articles, with highlights; every exception but ``QueryError`` is a bug."""
+    docs = corpus(articles)
+    index = build_index(workdir / f"fuzz-{articles}", docs)[0]
+    texts = fuzz_queries(queries, seed=seed, vocabulary=corpus_vocabulary(docs))
+    with index, Searcher(index) as searcher:
+        return run_fuzz(searcher, texts)
+
+
 # --- long tokens -----------------------------------------------------------------------------
 
 
@@ -474,8 +514,9 @@ def _workdir(given: str | None) -> Iterator[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--crash-trials", type=int, default=60)
-    parser.add_argument("--max-delay", type=float, default=4.0)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--fuzz-articles", type=int, default=10_000)
+    parser.add_argument("--fuzz-queries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir")
     parser.add_argument("--json")
@@ -485,9 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.crash_trials:
             crash_dir = workdir / "crash"
             crash_dir.mkdir()
-            outcomes = run_crash_trials(
-                crash_dir, trials=args.crash_trials, seed=args.seed, max_delay=args.max_delay
-            )
+            outcomes = run_crash_trials(crash_dir, trials=args.crash_trials, seed=args.seed)
             rows = summarize_crashes(outcomes)
             print("## Imports killed at random moments\n")
             print(markdown_table(rows))
@@ -500,6 +539,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n## Threads sharing one Searcher while another process commits\n")
             print(markdown_table([asdict(outcome)]))
             report["concurrency"] = asdict(outcome)
+        if args.fuzz_queries:
+            fuzz = fuzz_trial(
+                workdir, articles=args.fuzz_articles, queries=args.fuzz_queries, seed=args.seed
+            )
+            print(f"\n## {args.fuzz_queries:,} fuzzed queries on {args.fuzz_articles:,} articles\n")
+            print(format_report(fuzz))
+            report["fuzz"] = asdict(fuzz)
         rows = long_token_times()
         print("\n## Analysis of long runs without whitespace (seconds)\n")
         print(markdown_table(rows))
