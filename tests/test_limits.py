@@ -194,3 +194,25 @@ def test_a_lone_surrogate_is_a_query_error(sample_index: NewsIndex, text: str) -
             searcher.search(text)
         with pytest.raises(QueryError, match="author filter holds an invalid character"):
             searcher.search("Wien", filters={"author": text})
+
+
+def test_a_query_of_too_many_words_is_cut_and_says_so(sample_index: NewsIndex) -> None:
+    words = ["Regierung", "Wien", "Kanzler", "Wahl"] * 30
+    with Searcher(sample_index, limits=QueryLimits(max_words=8)) as searcher:
+        cut = searcher.search(" ".join(words))
+        first = searcher.search(" ".join(words[:8]))
+    assert cut.warnings[0] == "the query has 120 words: only its first 8 were searched"
+    assert [h.id for h in cut.hits] == [h.id for h in first.hits]
+    assert QueryLimits().max_words == 64
+
+
+def test_many_prefixes_share_the_query_s_expansion_budget(sample_index: NewsIndex) -> None:
+    prefixes = ["Bun*", "Reg*", "Par*", "Wie*", "Sch*", "Ver*", "Ein*", "Kan*"]
+    limits = QueryLimits(max_clauses=40)
+    with Searcher(sample_index, limits=limits) as searcher:
+        plan = searcher.plan(" ".join(prefixes))
+        one = searcher.plan("Bun*")
+    words = {(t.fieldname, t.text) for t in plan.match.leaves() if isinstance(t, wq.Term)}
+    assert 8 <= len(words) <= 24  # 8 prefixes in 3 fields: 24 leaves, 40 // 24 = 1 word each
+    one_words = {t.text for t in one.match.leaves() if isinstance(t, wq.Term)}
+    assert len(one_words) > 5  # a single prefix keeps the whole budget

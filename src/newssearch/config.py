@@ -205,6 +205,12 @@ class QueryLimits:
       tens of thousands; reading them costs ~20 µs each): a prefix with more
       words than that is expanded from its alphabetically first ones;
     - ``min_prefix_chars``: a shorter prefix is refused (``S*``);
+    - ``max_clauses``: all the prefixes of one query together stand for at most
+      this many words (Lucene's ``maxClauseCount``), and look at no more than
+      ``max_scanned_terms`` words together: with several prefixes each gets
+      its share (one prefix keeps both limits whole);
+    - ``max_words``: a longer query is searched for its first this many words,
+      with a warning (a pasted article is not a query; Google keeps 32);
     - ``time_limit``: seconds a search may take before it stops and returns
       what it found so far, flagged ``partial`` (``None``: no limit).
     """
@@ -212,10 +218,19 @@ class QueryLimits:
     max_expansions: int = 128
     max_scanned_terms: int = 2_500
     min_prefix_chars: int = 2
+    max_clauses: int = 1_024
+    max_words: int = 64
     time_limit: float | None = 5.0
 
     def __post_init__(self) -> None:
-        for name in ("max_expansions", "max_scanned_terms", "min_prefix_chars"):
+        names = (
+            "max_expansions",
+            "max_scanned_terms",
+            "min_prefix_chars",
+            "max_clauses",
+            "max_words",
+        )
+        for name in names:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
         if self.time_limit is not None and not self.time_limit > 0:

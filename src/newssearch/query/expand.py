@@ -38,6 +38,14 @@ def expand_prefixes(q: wq.Query, lexicon: Lexicon | None, limits: QueryLimits) -
     without an index) prefixes are only checked.
     """
 
+    leaves = [leaf for leaf in q.leaves() if type(leaf) is wq.Prefix]
+    # Several prefixes share the query's budgets (one keeps them whole): at most
+    # max_clauses words in all (a prefix is one leaf per field), and
+    # max_scanned_terms words looked at per field.
+    keep = max(min(limits.max_expansions, limits.max_clauses // max(len(leaves), 1)), 1)
+    texts = {leaf.text for leaf in leaves}
+    scan = max(limits.max_scanned_terms // max(len(texts), 1), keep)
+
     def visit(node: wq.Query) -> wq.Query:
         if type(node) is not wq.Prefix:
             return node
@@ -48,7 +56,7 @@ def expand_prefixes(q: wq.Query, lexicon: Lexicon | None, limits: QueryLimits) -
             )
         if lexicon is None:
             return node
-        words = _most_frequent(lexicon, node.fieldname, node.text, limits)
+        words = _most_frequent(lexicon, node.fieldname, node.text, keep=keep, scan=scan)
         if not words:
             return wq.NullQuery
         return wq.Or([wq.Term(node.fieldname, w) for w in words], boost=node.boost)
@@ -59,11 +67,10 @@ def expand_prefixes(q: wq.Query, lexicon: Lexicon | None, limits: QueryLimits) -
     return expanded
 
 
-def _most_frequent(lexicon: Lexicon, fieldname: str, prefix: str, limits: QueryLimits) -> list[str]:
-    """Up to ``max_expansions`` words starting with ``prefix``, most articles first."""
-    scanned = islice(lexicon.iter_prefix(fieldname, prefix), limits.max_scanned_terms)
-    best = heapq.nlargest(
-        limits.max_expansions,
-        ((info.doc_frequency(), term) for term, info in scanned),
-    )
+def _most_frequent(
+    lexicon: Lexicon, fieldname: str, prefix: str, *, keep: int, scan: int
+) -> list[str]:
+    """Of the first ``scan`` words starting with ``prefix``, the ``keep`` in most articles."""
+    scanned = islice(lexicon.iter_prefix(fieldname, prefix), scan)
+    best = heapq.nlargest(keep, ((info.doc_frequency(), term) for term, info in scanned))
     return sorted(term.decode("utf-8") for _, term in best)

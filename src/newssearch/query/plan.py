@@ -107,6 +107,10 @@ class Planner:
             raise QueryError(
                 "the query is empty (give words to search for, or * to list the archive)"
             )
+        words = text.split()
+        cut = len(words) > self._limits.max_words
+        if cut:
+            text = " ".join(words[: self._limits.max_words])
         plain = is_plain(text)
         if plain and self._ranking.drop_question_words:
             text = drop_question_words(text)
@@ -116,6 +120,12 @@ class Planner:
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
         match = expand_prefixes(self._rewriter.rewrite(parsed, text), stats, self._limits)
         warnings = query_warnings(text, match)
+        if cut:
+            warnings = (
+                f"the query has {len(words)} words: only its first "
+                f"{self._limits.max_words} were searched",
+                *warnings,
+            )
         if not plain or match is wq.NullQuery:
             return Plan(text, match, None, warnings)
         common: list[wq.Query] = []
