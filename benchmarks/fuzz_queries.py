@@ -1054,7 +1054,7 @@ class FuzzReport:
 #: How many examples of crashes (and of other errors, and of timeouts) a report keeps.
 MAX_EXAMPLES = 20
 #: Seconds after which :func:`run_fuzz` interrupts a query, by default.
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 10.0
 _QUERY_CHARS = 200
 _MESSAGE_CHARS = 300
 
