@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newssearch import Article, Searcher, analyze, build_index, german_analyzer
 from newssearch.analysis.compounds import CompoundSplitter
 from newssearch.analysis.tokenizer import tokenize
 from newssearch.config import MAX_COMPOUND_CHARS, MAX_TOKEN_CHARS
-from test_analysis import check_invariants, rows
+from test_analysis import FUZZ, check_invariants, rows
 
 #: Units whose repetition made the tokenizer's pattern or the decompounder
 #: take time quadratic (or worse) in the run's length before the cap.
@@ -28,13 +28,7 @@ LONG_TEXTS = st.builds(
     st.integers(min_value=MAX_TOKEN_CHARS // 4, max_value=3 * MAX_TOKEN_CHARS),
     st.sampled_from(["", " und Kanzler", "“. Wien"]),
 )
-LONG = settings(
-    max_examples=60,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+LONG = settings(FUZZ, max_examples=60)  # the analysis tests' settings, fewer examples
 
 
 @LONG
