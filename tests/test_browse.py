@@ -68,3 +68,11 @@ def test_the_cli_browses_with_a_star(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     out = json.loads(capsys.readouterr().out)
     assert [h["id"] for h in out["hits"]] == ["new", "old", "undated"]
+
+
+def test_the_cli_says_articles_when_it_lists_the_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_index(tmp_path / "ix", ARTICLES)[0].close()
+    assert main(["search", "*", "--index", str(tmp_path / "ix"), "--color", "never"]) == 0
+    assert capsys.readouterr().out.startswith("5 articles (showing 1–5, ")

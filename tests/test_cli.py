@@ -393,7 +393,7 @@ def test_search_prints_hits_with_highlighted_snippets(
     run = cli(capsys, "search", "Inflation", "--index", small_index.path)
     assert run.code == 0, run.err
     lines = run.out.splitlines()
-    assert lines[0].startswith("1 hits for 'Inflation' (showing 1–1, ")
+    assert lines[0].startswith("1 hit for 'Inflation' (showing 1–1, ")
     assert "  1. **Inflation** sinkt auf 1,5 Prozent" in lines
     assert any("wirtschaft-1" in line and "Wirtschaft" in line for line in lines)
     assert any("Die **Inflation** in Österreich" in line for line in lines)

@@ -652,7 +652,12 @@ def _print_result(
     took = f"{result.took_ms:.1f} ms"
     if startup_ms is not None:
         took += f"; startup {startup_ms:.0f} ms"
-    print(f"{result.total} hits for {result.query!r} (showing {shown}, {took})")
+    hits = f"{result.total} {'hit' if result.total == 1 else 'hits'}"
+    if result.query.strip() in ("", "*"):  # browsing the archive
+        found = f"{result.total} {'article' if result.total == 1 else 'articles'}"
+    else:
+        found = f"{hits} for {result.query!r}"
+    print(f"{found} (showing {shown}, {took})")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
     for name, counts in result.facets.items():
