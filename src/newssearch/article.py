@@ -102,10 +102,22 @@ def _text_problem(text: str) -> str | None:
     """What makes ``text`` unfit to index and show: a NUL or a lone surrogate."""
     if "\x00" in text:
         return "holds a NUL character"
+    at = lone_surrogate(text)
+    if at is not None:
+        return f"holds a lone surrogate ({text[at]!r}): not valid Unicode"
+    return None
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Where ``text`` holds a lone surrogate (no index can hold one), or ``None``.
+
+    >>> lone_surrogate("Wien"), lone_surrogate("Wi\\udcfcn")
+    (None, 2)
+    """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return f"holds a lone surrogate ({text[exc.start]!r}): not valid Unicode"
+        return int(exc.start)
     return None
 
 

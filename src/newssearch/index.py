@@ -279,8 +279,7 @@ class NewsIndex(Closing):
         41 s with 384 MB, 28 s with 512 MB; a process then peaks at about
         0.8 GB).  Another writer of this index is waited for up to ``wait`` seconds.
         """
-        with _writing(self.path, wait=wait):
-            self._store.clean()
+        with self._writing(wait):
             started = time.perf_counter()
             # An id given twice in one call is one article: the later record wins.
             batch = list({article.id: article for article in articles}.values())
@@ -321,8 +320,7 @@ class NewsIndex(Closing):
 
     def delete(self, ids: Iterable[str], *, wait: float = DEFAULT_WAIT) -> int:
         """Delete the articles with these ids; returns how many were deleted."""
-        with _writing(self.path, wait=wait):
-            self._store.clean()
+        with self._writing(wait):
             writer = self._store.writer()
             try:
                 count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
@@ -352,6 +350,14 @@ class NewsIndex(Closing):
             settings=self.settings,
             format_version=self._format_version,
         )
+
+    @contextmanager
+    def _writing(self, wait: float) -> Iterator[None]:
+        """The index's writer lock, with what a writer that died left, beside the
+        index and in it, removed first."""
+        with _writing(self.path, wait=wait):
+            self._store.clean()
+            yield
 
     def _upgrade_meta(self) -> None:
         """After a change to an index of an older readable format, record it as current."""
@@ -465,8 +471,8 @@ def _writing(path: Path, *, wait: float) -> Iterator[None]:
         yield
 
 
-def _clean_beside(path: Path) -> list[Path]:
-    """Remove what dead writers of ``path`` left beside it; the paths removed.
+def _clean_beside(path: Path) -> None:
+    """Remove what dead writers of ``path`` left beside it.
 
     A staging directory (``.NAME.building-*``) and its lock file exist only
     while a writer holding the lock of ``path`` builds, and an index moved
@@ -485,7 +491,6 @@ def _clean_beside(path: Path) -> list[Path]:
             shutil.rmtree(debris, ignore_errors=True)
         else:
             debris.unlink(missing_ok=True)
-    return found
 
 
 @contextmanager

@@ -89,19 +89,24 @@ class Lexicon:
     ``modifiers`` first parts.
     """
 
-    zipf: dict[str, float]
+    table: WordTable
     nouns: frozenset[str]
     modifiers: frozenset[str]
-    table: WordTable
+
+    @property
+    def zipf(self) -> dict[str, float]:
+        return self.table.zipf
 
     def frequency(self, word: str) -> float:
         """The Zipf frequency of any ``word`` (0.0 if unknown or rarer than a part)."""
         return self.table.frequency(word)
 
 
-def load_lexicon() -> Lexicon:
-    """The shipped lexicon (read once per process, on first use)."""
-    return _lexicon(CompoundSplitter.min_zipf - max(CompoundSplitter.margin, 0.0))
+def load_lexicon(splitter: CompoundSplitter | None = None) -> Lexicon:
+    """The shipped lexicon as ``splitter`` (default: the default one) needs it;
+    read once per process and part frequency, on first use."""
+    settings = splitter or CompoundSplitter
+    return _lexicon(settings.min_zipf - max(settings.margin, 0.0))
 
 
 @cache
@@ -120,7 +125,7 @@ def _lexicon(threshold: float) -> Lexicon:
         raise AnalyzerError(f"the decompounding lexicon is missing or damaged: {exc}") from exc
     nouns = table.nouns - _NOT_HEADS - _NOT_MODIFIERS
     modifiers = (nouns | table.others) - _NOT_MODIFIERS - _NOT_HEADS
-    return Lexicon(zipf=table.zipf, nouns=nouns, modifiers=modifiers, table=table)
+    return Lexicon(table=table, nouns=nouns, modifiers=modifiers)
 
 
 class CompoundSplitter:
@@ -182,7 +187,7 @@ class CompoundSplitter:
             or word in _PROTECTED
         ):
             return ()
-        lexicon = _lexicon(self.min_zipf - max(self.margin, 0.0))
+        lexicon = load_lexicon(self)
         best = self._best(word, lexicon, self.max_parts)
         if best is None:
             return ()

@@ -6,6 +6,7 @@ import re
 
 from whoosh import query as wq
 
+from newssearch.article import lone_surrogate
 from newssearch.engine.parser import FIELD_ALIASES
 from newssearch.errors import QueryError
 
@@ -41,12 +42,12 @@ def check_characters(text: str, what: str = "the query") -> None:
     Traceback (most recent call last):
     newssearch.errors.QueryError: the query holds an invalid character (U+DCFC at 2): ...
     """
-    for at, char in enumerate(text):
-        if "\ud800" <= char <= "\udfff":
-            raise QueryError(
-                f"{what} holds an invalid character (U+{ord(char):04X} at {at}): "
-                "it is not valid Unicode text; check its encoding"
-            )
+    at = lone_surrogate(text)
+    if at is not None:
+        raise QueryError(
+            f"{what} holds an invalid character (U+{ord(text[at]):04X} at {at}): "
+            "it is not valid Unicode text; check its encoding"
+        )
 
 
 def is_plain(text: str) -> bool:
