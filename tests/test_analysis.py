@@ -514,7 +514,7 @@ def test_parsed_queries_use_terms_the_index_holds(seed_index: NewsIndex) -> None
 
 
 def test_token_kinds_are_the_plain_strings_they_always_were() -> None:
-    assert [str(k) for k in TokenKind] == ["word", "whole", "hpart", "cpart"]
+    assert [str(k) for k in TokenKind] == ["word", "whole", "hpart", "cpart", "stop"]
     assert all(isinstance(k, str) for k in TokenKind)
     assert frozenset({"word", "hpart"}) == PHRASE_KINDS
     assert "hpart" in PHRASE_KINDS and TokenKind.WHOLE not in PHRASE_KINDS

@@ -135,7 +135,9 @@ def test_open_index_refuses_a_newer_format_version(tmp_path: Path) -> None:
     meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
     meta["format_version"] = FORMAT_VERSION + 1
     (path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(IndexStateError, match=r"format version 3.*upgrade newssearch"):
+    with pytest.raises(
+        IndexStateError, match=rf"format version {FORMAT_VERSION + 1}.*upgrade newssearch"
+    ):
         open_index(path)
 
 

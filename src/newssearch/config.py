@@ -37,9 +37,10 @@ __all__ = [
 ]
 
 #: The version of the stored format (``newssearch.json`` and the fields an
-#: index holds).  Bumped whenever an index written by an older release cannot
-#: be read as it is; ``newssearch.index`` says what to do with other versions.
-FORMAT_VERSION = 2
+#: index holds).  Bumped whenever what an index holds changes, so that an older
+#: release refuses an index it would misread; ``newssearch.index`` says which
+#: versions this one reads.
+FORMAT_VERSION = 3
 
 #: The environment variable that names the index used when none is given.
 INDEX_ENV = "NEWSSEARCH_INDEX"
@@ -79,6 +80,11 @@ class AnalyzerConfig:
     """Which steps of the German chain run (all by default).
 
     ``min_part_length`` is the shortest compound part that is split off.
+    ``stopword_fields`` indexes each text field's stopwords in a twin of its
+    own (``body_stop``), where a query of stopwords alone (``der die das``)
+    and the stopwords of a quoted phrase are matched; the other fields, and
+    so the ranking, never see them.  Indexes made before format version 3
+    do not have them.
     """
 
     stemming: bool = True
@@ -86,6 +92,7 @@ class AnalyzerConfig:
     decompound: bool = True
     stopwords: bool = True
     min_part_length: int = 3
+    stopword_fields: bool = True
 
     def __post_init__(self) -> None:
         if self.min_part_length < 2:

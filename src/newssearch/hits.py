@@ -7,7 +7,7 @@ which terms those are, per text field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +15,14 @@ from whoosh import query as wq
 
 from newssearch.article import TEXT_FIELDS, Article
 from newssearch.config import MAX_ANALYZED_CHARS
-from newssearch.engine.schema import exact_field
+from newssearch.engine.schema import exact_field, stopword_field
 from newssearch.highlight import Fragment, Highlighter
 from newssearch.results import Highlights, Hit
 
 __all__ = ["HitBuilder", "SnippetOptions", "highlight_terms"]
 
 #: Per text field, the terms (as the German analyzer writes them) to mark; per
-#: exact twin (``body_exact``), the exact forms to mark.
+#: exact or stopword twin (``body_exact``, ``body_stop``), the words as written.
 Terms = Mapping[str, frozenset[str]]
 
 
@@ -66,7 +66,7 @@ class HitBuilder:
                 title=self._highlighter.whole(
                     shown_title,
                     terms.get(title_field, frozenset()),
-                    exact=terms.get(exact_field(title_field), frozenset()),
+                    exact=_exact_terms(terms, [title_field]),
                 ),
                 body=self._snippets(article, title_field, terms, options),
             )
@@ -88,7 +88,7 @@ class HitBuilder:
             return ()
         text = text[: options.max_analyzed_chars]  # a prefix: offsets stay right
         wanted = frozenset().union(*(terms.get(f, frozenset()) for f in snippet_fields))
-        exact = frozenset().union(*(terms.get(exact_field(f), frozenset()) for f in snippet_fields))
+        exact = _exact_terms(terms, snippet_fields)
         body = self._highlighter.fragments(
             text,
             wanted,
@@ -101,15 +101,27 @@ class HitBuilder:
         return tuple(body)
 
 
+def _exact_terms(terms: Terms, fields: Sequence[str]) -> frozenset[str]:
+    """The words as written to mark in ``fields``: their exact and stopword twins' terms."""
+    return frozenset().union(
+        *(terms.get(twin(f), frozenset()) for f in fields for twin in (exact_field, stopword_field))
+    )
+
+
 def highlight_terms(q: wq.Query, reader: Any) -> dict[str, frozenset[str]]:
-    """Per text field and per exact twin, the terms to mark.
+    """Per text field and per twin, the terms to mark.
 
     Terms of a text field are as the German chain writes them; terms of an
     exact twin (what a prefix such as ``Bundes*`` expands to) are exact forms,
     marked where the exact chain finds them, so that only words starting with
-    the prefix are marked (not ``Bund`` or the ``Wahl`` of ``Bundes-Wahl``).
+    the prefix are marked (not ``Bund`` or the ``Wahl`` of ``Bundes-Wahl``);
+    so are the stopwords of a stopword twin.
     """
-    wanted = set(TEXT_FIELDS) | {exact_field(name) for name in TEXT_FIELDS}
+    wanted = (
+        set(TEXT_FIELDS)
+        | {exact_field(name) for name in TEXT_FIELDS}
+        | {stopword_field(name) for name in TEXT_FIELDS}
+    )
     found: dict[str, set[str]] = {}
     for fieldname, text in _positive_terms(q, reader):
         if fieldname in wanted:

@@ -8,6 +8,7 @@ import never leaves a half-written index behind.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import glob
 import json
@@ -26,7 +27,7 @@ from newssearch.closing import Closing
 from newssearch.config import DEFAULT_WAIT, FORMAT_VERSION, IndexSettings
 from newssearch.engine import check_whoosh
 from newssearch.engine.documents import to_document
-from newssearch.engine.schema import build_schema
+from newssearch.engine.schema import build_schema, has_stopword_twins
 from newssearch.engine.storage import (
     Store,
     create_store,
@@ -56,9 +57,12 @@ __all__ = [
 META_FILE = "newssearch.json"
 #: Stored-format versions this release reads.  Version 1 (newssearch 0.1)
 #: holds the same fields and postings as version 2 and differs only in how
-#: ``newssearch.json`` names its version: it is read as it is and its
-#: ``newssearch.json`` rewritten as version 2 on the next change.
-_READABLE_VERSIONS = (1, FORMAT_VERSION)
+#: ``newssearch.json`` names its version.  Version 3 adds the stopword twins
+#: (``AnalyzerConfig.stopword_fields``); the settings of older indexes say
+#: they have none.  Older versions are read as they are, and their
+#: ``newssearch.json`` is rewritten as the current version, settings unchanged,
+#: on the next change.
+_READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 #: An import of at least this many new articles is written by several
 #: processes (Whoosh's multi-process writer); below, starting them costs more.
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
@@ -211,6 +215,9 @@ def _read_meta(path: Path) -> tuple[int, IndexSettings]:
                 else "rebuild it with newssearch index --rebuild"
             )
         )
+    if version in (1, 2):  # indexes from before the stopword twins
+        analyzer = dataclasses.replace(settings.analyzer, stopword_fields=False)
+        settings = dataclasses.replace(settings, analyzer=analyzer)
     return version, settings
 
 
@@ -295,8 +302,9 @@ class NewsIndex(Closing):
             if progress is not None:
                 progress(0, len(batch))
             try:
+                stopword_twins = has_stopword_twins(self.settings.analyzer)
                 for done, article in enumerate(batch, start=1):
-                    doc = to_document(article)
+                    doc = to_document(article, stopword_twins=stopword_twins)
                     if article.id in existing:
                         replaced += 1
                         writer.update_document(**doc)

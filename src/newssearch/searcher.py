@@ -98,7 +98,8 @@ class Searcher(Closing):
         self._boosts = boosts or index.settings.boosts
         self._limits = limits or QueryLimits()
         self._analyzer = german_analyzer(index.settings.analyzer)
-        self._exact_analyzer = exact_analyzer(index.settings.analyzer)  # for prefix highlights
+        # Marks prefix matches and stopwords as written (both twins' words).
+        self._exact_analyzer = exact_analyzer(index.settings.analyzer, stopwords=True)
         self._weighting = weighting(self._ranking.idf, b=self._ranking.b, k1=self._ranking.k1)
         self._refresh_interval = refresh_interval
         self._lock = threading.Lock()

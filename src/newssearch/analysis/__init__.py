@@ -31,6 +31,7 @@ __all__ = [
     "exact_analyzer",
     "german_analyzer",
     "prefix_analyzer",
+    "stopword_analyzer",
 ]
 
 
@@ -57,9 +58,20 @@ def german_analyzer(config: AnalyzerConfig | None = None) -> GermanAnalyzer:
     return GermanAnalyzer(config)
 
 
-def exact_analyzer(config: AnalyzerConfig | None = None) -> GermanAnalyzer:
-    """Tokenizer, lowercase, stopwords and normalisation: no stemming, no compound parts."""
-    return GermanAnalyzer(config, exact=True)
+def exact_analyzer(
+    config: AnalyzerConfig | None = None, *, stopwords: bool = False
+) -> GermanAnalyzer:
+    """Tokenizer, lowercase, stopwords and normalisation: no stemming, no compound parts.
+
+    ``stopwords=True`` keeps stopwords, marked as :attr:`TokenKind.STOP`: the
+    words of both twins, what a highlighter marks them by.
+    """
+    return GermanAnalyzer(config, exact=True, stops="mark" if stopwords else "drop")
+
+
+def stopword_analyzer(config: AnalyzerConfig | None = None) -> GermanAnalyzer:
+    """The stopwords of a text alone, lowercased and normalised (the stopword twins')."""
+    return GermanAnalyzer(config, exact=True, stops="only")
 
 
 def prefix_analyzer() -> Composable:

@@ -2,7 +2,8 @@
 
 :class:`GermanAnalyzer` is the composition ``GermanTokenizer → lowercase →
 stopwords → decompounding → normalisation → stemming`` (or, for the exact
-twin fields, the same without decompounding and stemming).  For indexing and
+twin fields, the same without decompounding and stemming; for the stopword
+twins, the stopwords alone).  For indexing and
 highlighting it does not push every token through six generators: the
 text is cut at whitespace and each chunk (a word, with any punctuation that
 sticks to it) is looked up in a cache of the tokens the chain made of it
@@ -28,7 +29,12 @@ from whoosh.analysis import Composable, Filter, LowercaseFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from newssearch.analysis.compounds import GermanDecompoundFilter
-from newssearch.analysis.filters import GermanNormalizeFilter, GermanStemFilter, GermanStopFilter
+from newssearch.analysis.filters import (
+    GermanNormalizeFilter,
+    GermanStemFilter,
+    GermanStopFilter,
+    StopMode,
+)
 from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece
 from newssearch.cache import BoundedCache
 from newssearch.config import AnalyzerConfig
@@ -45,11 +51,11 @@ _CHUNK = re.compile(r"\S+")
 _Entry = tuple[tuple[Piece, ...], int]
 
 
-def _filters(config: AnalyzerConfig, *, exact: bool) -> tuple[Filter, ...]:
+def _filters(config: AnalyzerConfig, *, exact: bool, stops: StopMode) -> tuple[Filter, ...]:
     """The filters that follow the tokenizer for ``config``, in the order they run."""
     steps: list[Filter] = [LowercaseFilter()]
     if config.stopwords:
-        steps.append(GermanStopFilter())
+        steps.append(GermanStopFilter(mode=stops))
     if config.decompound and not exact:
         steps.append(GermanDecompoundFilter(min_part_length=config.min_part_length))
     if config.normalize:
@@ -62,29 +68,37 @@ def _filters(config: AnalyzerConfig, *, exact: bool) -> tuple[Filter, ...]:
 class GermanAnalyzer(Composable):
     """The German chain for ``config``; ``exact=True`` leaves out stemming and compound parts.
 
+    ``stops`` says what becomes of stopwords (see
+    :class:`~newssearch.analysis.filters.GermanStopFilter`): dropped, marked
+    as :attr:`TokenKind.STOP` and kept, or the only tokens kept.
+
     Picklable: it holds only its configuration and rebuilds its steps and
     cache when unpickled.
     """
 
-    def __init__(self, config: AnalyzerConfig | None = None, *, exact: bool = False) -> None:
+    def __init__(
+        self, config: AnalyzerConfig | None = None, *, exact: bool = False, stops: StopMode = "drop"
+    ) -> None:
         self.config = config or AnalyzerConfig()
         self.exact = exact
+        self.stops: StopMode = stops
         self._reset()
 
     def _reset(self) -> None:
         self._tokenizer = GermanTokenizer()
-        self._filters = _filters(self.config, exact=self.exact)
+        self._filters = _filters(self.config, exact=self.exact, stops=self.stops)
         # What Whoosh's composition runs for ``no_morph=True``: no stemming.
         self._filters_no_morph = tuple(f for f in self._filters if not f.is_morph)
         self._chain: CompositeAnalyzer | None = None
         self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"config": self.config, "exact": self.exact}
+        return {"config": self.config, "exact": self.exact, "stops": self.stops}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.config = state["config"]
         self.exact = state["exact"]
+        self.stops = state.get("stops", "drop")
         self._reset()
 
     def __eq__(self, other: object) -> bool:
@@ -92,13 +106,14 @@ class GermanAnalyzer(Composable):
             isinstance(other, GermanAnalyzer)
             and other.config == self.config
             and other.exact == self.exact
+            and other.stops == self.stops
         )
 
     def __hash__(self) -> int:
-        return hash((type(self), self.config, self.exact))
+        return hash((type(self), self.config, self.exact, self.stops))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.config!r}, exact={self.exact})"
+        return f"{type(self).__name__}({self.config!r}, exact={self.exact}, stops={self.stops!r})"
 
     @property
     def steps(self) -> tuple[Composable, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from whoosh.analysis import Filter, Token
 
@@ -24,6 +24,7 @@ __all__ = [
     "GermanNormalizeFilter",
     "GermanStemFilter",
     "GermanStopFilter",
+    "StopMode",
     "load_stopwords",
     "normalize_german",
 ]
@@ -33,6 +34,10 @@ __all__ = [
 _CACHE_LIMIT = 200_000
 
 _KIND_WHOLE = TokenKind.WHOLE  # read per stopword: a global is cheaper than the enum member
+_KIND_STOP = TokenKind.STOP
+
+#: What :class:`GermanStopFilter` does with stopwords.
+StopMode = Literal["drop", "mark", "only"]
 
 
 def load_stopwords() -> frozenset[str]:
@@ -108,10 +113,18 @@ class GermanStopFilter(Filter):
     The list keeps negations (``kein``, ``nicht``, ``ohne``) and never holds
     ``us``; it adds no English words.  Tokens sharing a position (a hyphenated
     word and its parts, a compound and its parts) keep sharing one.
+
+    ``mode`` says what becomes of stopwords: ``"drop"`` them (the default),
+    ``"mark"`` them as :attr:`TokenKind.STOP` tokens and keep every token, or
+    keep ``"only"`` them, marked (what the stopword twins ``body_stop`` index,
+    so that a query of stopwords alone finds the words as written).
     """
 
-    def __init__(self, *, extra: Iterable[str] = ()) -> None:
+    def __init__(self, *, extra: Iterable[str] = (), mode: StopMode = "drop") -> None:
+        if mode not in ("drop", "mark", "only"):
+            raise ValueError(f"mode must be 'drop', 'mark' or 'only', not {mode!r}")
         self.extra = tuple(sorted(extra))
+        self.mode = mode
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.__dict__ == self.__dict__
@@ -123,6 +136,15 @@ class GermanStopFilter(Filter):
         self, tokens: Iterable[GermanToken]
     ) -> Iterator[GermanToken]:
         stops = _stopwords().union(self.extra) if self.extra else _stopwords()
+        if self.mode != "drop":
+            only = self.mode == "only"
+            for t in tokens:
+                if t.text in stops and t.kind != _KIND_WHOLE:
+                    t.kind = _KIND_STOP
+                    yield t
+                elif not only:
+                    yield t
+            return
         out_pos = -1
         prev_in: int | None = None
         for t in tokens:

@@ -57,6 +57,8 @@ class TokenKind(StrEnum):
     HPART = "hpart"
     #: A part of a closed compound (``sicherheit`` of ``Sicherheitsgarantien``).
     CPART = "cpart"
+    #: A stopword, kept as written where the exact twins keep them (``der``, ``sein``).
+    STOP = "stop"
 
 
 #: The kinds a phrase is matched on: one token per word position, in order

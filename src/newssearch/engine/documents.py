@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newssearch.article import ARTICLE_FIELDS, Article, role_of, trusted_article
-from newssearch.engine.schema import exact_field
+from newssearch.engine.schema import exact_field, stopword_field
 
 __all__ = ["from_stored", "from_stored_time", "to_document", "to_stored_time"]
 
@@ -32,10 +32,12 @@ def from_stored_time(stored: datetime) -> datetime:
     return stored.replace(tzinfo=UTC)
 
 
-def to_document(article: Article) -> dict[str, Any]:
+def to_document(article: Article, *, stopword_twins: bool = True) -> dict[str, Any]:
     """The Whoosh document for ``article``: indexed values and what is stored.
 
-    Text fields also feed their ``_exact`` twins; empty fields are left out.
+    Text fields also feed their ``_exact`` twins and, with ``stopword_twins``
+    (see :func:`~newssearch.engine.schema.has_stopword_twins`), their ``_stop``
+    twins; empty fields are left out.
     """
     doc: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
@@ -52,6 +54,8 @@ def to_document(article: Article) -> dict[str, Any]:
             doc[name] = value
             if role == "text":
                 doc[exact_field(name)] = value
+                if stopword_twins:
+                    doc[stopword_field(name)] = value
     return doc
 
 

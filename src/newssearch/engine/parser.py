@@ -19,6 +19,7 @@ from whoosh.qparser import (
     MultifieldPlugin,
     OperatorsPlugin,
     OrGroup,
+    PhrasePlugin,
     PlusMinusPlugin,
     PrefixPlugin,
     QueryParser,
@@ -34,14 +35,14 @@ from newssearch.engine.schema import exact_field
 from newssearch.engine.scoring import BestFieldGroup
 from newssearch.errors import QueryError
 
-__all__ = ["FIELD_ALIASES", "make_parser", "normalize_pattern"]
+__all__ = ["FIELD_ALIASES", "make_parser", "normalize_pattern", "quoted_text"]
 
-#: Field names a user may type, and German aliases for them.  The exact twins
-#: are not fields of the query language: typed, they mean the text field.
+#: Field names a user may type, and German aliases for them.  The twins are
+#: not fields of the query language: typed, they mean the text field.
 FIELD_ALIASES = {
-    "title": ["titel", "headline", "title_exact"],
-    "lead": ["teaser", "vorspann", "lead_exact"],
-    "body": ["text", "inhalt", "body_exact"],
+    "title": ["titel", "headline", "title_exact", "title_stop"],
+    "lead": ["teaser", "vorspann", "lead_exact", "lead_stop"],
+    "body": ["text", "inhalt", "body_exact", "body_stop"],
     "section": ["ressort", "rubrik", "kategorie"],
     "source": ["quelle"],
     "author": ["autor", "autorin"],
@@ -79,7 +80,40 @@ def make_parser(schema: Any, *, boosts: FieldBoosts, ranking: Ranking) -> QueryP
     # that starts a word is.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<!\S)\+(?=\S)", minusexpr=r"(?<!\S)-(?=\S)"))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(_QuotedPhrasePlugin())
     return parser
+
+
+def quoted_text(q: wq.Query) -> str | None:
+    """The text between the quotes a phrase query was parsed from, stopwords
+    and all (``None`` for a query that is no quoted phrase)."""
+    quoted = getattr(q, "quoted", None)
+    return quoted if isinstance(quoted, str) else None
+
+
+class _QuotedPhrasePlugin(PhrasePlugin):
+    """Whoosh's phrases, each query keeping the text between its quotes.
+
+    Whoosh keeps only the ranges of the words its analyzer leaves, so a phrase
+    of stopwords (``"wir sind"``) would keep nothing to search for.
+    """
+
+    class PhraseNode(PhrasePlugin.PhraseNode):
+        def query(self, parser: Any) -> Any:
+            q = super().query(parser)
+            if q is not None:
+                q.quoted = self.text
+            return q
+
+    class PhraseTagger(PhrasePlugin.PhraseTagger):
+        def create(self, parser: Any, match: Any) -> Any:
+            slop = match.group("slop")
+            node = _QuotedPhrasePlugin.PhraseNode(
+                match.group("text"), match.start("text"), int(slop) if slop else 1
+            )
+            node.degrade = self.degrade
+            return node
 
 
 class _OnceBinaryGroup(BinaryGroup):

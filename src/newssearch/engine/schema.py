@@ -2,7 +2,9 @@
 
 Text fields (``title``, ``lead``, ``body``) go through the German analyzer;
 each also has an ``<name>_exact`` twin (normalised, unstemmed, not split into
-compound parts) that prefix queries use and that ranking may weigh in.
+compound parts) that prefix queries use and that ranking may weigh in, and a
+``<name>_stop`` twin holding its stopwords alone (normalised), where queries of
+stopwords and the stopwords of phrases are matched (``stopword_fields``).
 ``section``, ``source``, ``author`` and ``tags`` are exact-match filters and
 facets; ``published`` is sortable.
 """
@@ -14,17 +16,28 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import CommaSeparatedTokenizer, IDTokenizer, LowercaseFilter
 
-from newssearch.analysis import exact_analyzer, german_analyzer
+from newssearch.analysis import exact_analyzer, german_analyzer, stopword_analyzer
 from newssearch.article import TEXT_FIELDS
-from newssearch.config import IndexSettings
+from newssearch.config import AnalyzerConfig, IndexSettings
 from newssearch.engine.postings import FrequencyFormat, PositionsFormat
 
-__all__ = ["build_schema", "exact_field"]
+__all__ = ["build_schema", "exact_field", "has_stopword_twins", "stopword_field"]
 
 
 def exact_field(name: str) -> str:
     """The name of the exact twin of text field ``name``."""
     return f"{name}_exact"
+
+
+def stopword_field(name: str) -> str:
+    """The name of the stopword twin of text field ``name``."""
+    return f"{name}_stop"
+
+
+def has_stopword_twins(config: AnalyzerConfig) -> bool:
+    """Whether an index with ``config`` has stopword twins (without stopword
+    removal the text fields hold the stopwords themselves)."""
+    return config.stopwords and config.stopword_fields
 
 
 def build_schema(settings: IndexSettings) -> fields.Schema:
@@ -53,4 +66,8 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
         twin = fields.TEXT(analyzer=exact, stored=False, phrase=False)  # type: ignore[arg-type]
         twin.format = FrequencyFormat(field_boost=1.0)
         spec[exact_field(name)] = twin
+        if has_stopword_twins(settings.analyzer):
+            stops = fields.TEXT(analyzer=stopword_analyzer(settings.analyzer), phrase=False)  # type: ignore[arg-type]
+            stops.format = FrequencyFormat(field_boost=1.0)
+            spec[stopword_field(name)] = stops
     return fields.Schema(**spec)

@@ -90,9 +90,12 @@ def balance(text: str) -> str:
     return "".join(out) + ")" * depth
 
 
-def query_warnings(text: str, match: wq.Query) -> tuple[str, ...]:
+def query_warnings(
+    text: str, match: wq.Query, *, stopwords_indexed: bool = True
+) -> tuple[str, ...]:
     """What of ``text`` was not searched as written: unknown ``field:`` names
-    (searched as words), or no searchable word at all (only stopwords)."""
+    (searched as words), or no searchable word at all (only punctuation, or
+    only stopwords in an index that does not hold them)."""
     warnings = []
     unknown = sorted(
         {m.group(1) for m in _FIELD_PREFIX.finditer(text)} - _KNOWN_FIELD_NAMES,
@@ -104,7 +107,13 @@ def query_warnings(text: str, match: wq.Query) -> tuple[str, ...]:
             f"unknown field {names}: searched as words (fields: {', '.join(FIELD_ALIASES)})"
         )
     if match is wq.NullQuery and _WORD.search(text):
-        warnings.append("the query has no searchable word (only stopwords or punctuation)")
+        warnings.append(
+            "the query has no searchable word (only stopwords or punctuation)"
+            if stopwords_indexed
+            else "the query has no searchable word: this index was built without "
+            "stopwords (before format 3); rebuild it (newssearch index --rebuild) "
+            "to search them"
+        )
     return tuple(warnings)
 
 

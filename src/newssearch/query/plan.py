@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 from whoosh import query as wq
 
-from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer
+from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer, stopword_analyzer
 from newssearch.config import FieldBoosts, QueryLimits, Ranking
 from newssearch.engine.parser import make_parser
-from newssearch.engine.schema import exact_field
+from newssearch.engine.schema import exact_field, stopword_field
 from newssearch.engine.scoring import BestField
 from newssearch.errors import QueryError
 from newssearch.query.expand import Lexicon, expand_prefixes
@@ -89,8 +89,12 @@ class Planner:
         self._limits = limits or QueryLimits()
         self._analyzer = analyzer
         self._exact_analyzer = schema[exact_field("title")].analyzer
+        #: The stopword twins' analyzer, if the index has them (format 3 on).
+        self._stopwords: GermanAnalyzer | None = (
+            stopword_analyzer(analyzer.config) if stopword_field("title") in schema else None
+        )
         self._parser = make_parser(schema, boosts=boosts, ranking=ranking)
-        self._rewriter = Rewriter(analyzer)
+        self._rewriter = Rewriter(analyzer, stopwords=self._stopwords)
 
     def plan(self, text: str, stats: Statistics | None = None) -> Plan:
         """The plan for ``text``; ``stats`` (when given) finds the common words
@@ -115,11 +119,15 @@ class Planner:
         if plain and self._ranking.drop_question_words:
             text = drop_question_words(text)
         try:
-            parsed: wq.Query = self._parser.parse(balance(text))
+            # Normalised after rewriting: normalising builds new leaves, which lose
+            # what the parser attached to them (the quoted text of a phrase).
+            parsed: wq.Query = self._parser.parse(balance(text), normalize=False)
         except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from exc
-        match = expand_prefixes(self._rewriter.rewrite(parsed, text), stats, self._limits)
-        warnings = query_warnings(text, match)
+        match = expand_prefixes(self._rewriter.rewrite(parsed), stats, self._limits)
+        if match is wq.NullQuery and plain and self._stopwords is not None:
+            match = self._stopword_match(text, self._stopwords)
+        warnings = query_warnings(text, match, stopwords_indexed=self._stopwords is not None)
         if cut:
             warnings = (
                 f"the query has {len(words)} words: only its first "
@@ -159,6 +167,21 @@ class Planner:
         if not common or not rare:
             return q, []
         return (rare[0] if len(rare) == 1 else wq.Or(rare, boost=q.boost)), common
+
+    def _stopword_match(self, text: str, stopwords: GermanAnalyzer) -> wq.Query:
+        """Free text of stopwords alone (``der die das``, ``wir sind wir``): every
+        word, in the stopword twins, each in its best field."""
+        words = dict.fromkeys(t.text for t in stopwords(text, mode="query"))
+        fields = [(name, w) for name, w in self._boosts.as_dict().items() if w > 0]
+        if not words or not fields:
+            return wq.NullQuery
+        clauses = [
+            self._across_fields(
+                [wq.Term(stopword_field(name), word, boost=weight) for name, weight in fields]
+            )
+            for word in words
+        ]
+        return clauses[0] if len(clauses) == 1 else wq.And(clauses)
 
     def _ranking_extras(self, text: str) -> list[wq.Query]:
         """Optional clauses that reorder the matches of a free-text query:
