@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         IndexSettings,
         QueryLimits,
         Ranking,
+        RecencyBoost,
         default_index_path,
     )
     from newssearch.errors import (
@@ -72,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "NewsSearchError": "newssearch.errors",
     "QueryError": "newssearch.errors",
     "QueryLimits": "newssearch.config",
+    "RecencyBoost": "newssearch.config",
     "Ranking": "newssearch.config",
     "SearchResult": "newssearch.results",
     "Searcher": "newssearch.searcher",
@@ -129,6 +131,7 @@ __all__ = [
     "QueryError",
     "QueryLimits",
     "Ranking",
+    "RecencyBoost",
     "SearchResult",
     "Searcher",
     "UpdateReport",

@@ -133,6 +133,24 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
     p.add_argument(
+        "--recent",
+        action="store_true",
+        help="favour recent articles: a score counts up to twice for an article of "
+        "today, 1.5 times at the half-life (see --half-life)",
+    )
+    p.add_argument(
+        "--half-life",
+        type=_positive_float,
+        default=30.0,
+        metavar="DAYS",
+        help="with --recent: the age at which the boost is half (default 30 days)",
+    )
+    p.add_argument(
+        "--now",
+        metavar="DATE",
+        help="count ages (--recent) from DATE (ISO) instead of the current time",
+    )
+    p.add_argument(
         "--facet",
         action="append",
         default=[],
@@ -256,6 +274,13 @@ def _non_negative_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _non_negative_float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
     return value
 
 
@@ -386,6 +411,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 until=args.until,
                 sort=args.sort,
                 facets=args.facet,
+                recency=ns.RecencyBoost(half_life_days=args.half_life) if args.recent else None,
+                now=args.now,
             )
 
         # Loading the index and the analysis data is startup, not the query's time.

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from whoosh import query as wq
@@ -21,10 +22,10 @@ from whoosh import query as wq
 from newssearch.analysis import exact_analyzer, german_analyzer
 from newssearch.article import FACET_FIELDS, role_of
 from newssearch.closing import Closing
-from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking
+from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
-from newssearch.engine.columns import count_facet, date_order
+from newssearch.engine.columns import count_facet, date_order, publication_ages
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError, QueryError
@@ -210,6 +211,8 @@ class Searcher(Closing):
         max_fragments: int = 3,
         fragment_chars: int = 200,
         facets: Sequence[str] = (),
+        recency: RecencyBoost | None = None,
+        now: Moment | None = None,
     ) -> SearchResult:
         """Run ``text`` and return hits ``offset`` … ``offset + limit - 1``.
 
@@ -218,7 +221,10 @@ class Searcher(Closing):
         by publication time (a ``datetime``, a ``date`` or an ISO 8601 string;
         naive times are UTC; ``until`` as a date includes that whole day);
         neither changes scores.  ``facets`` names fields
-        whose value counts over all matches are returned.
+        whose value counts over all matches are returned.  ``recency``
+        multiplies relevance scores by a boost for recent articles (see
+        :class:`~newssearch.config.RecencyBoost`), their age counted back from
+        ``now`` (default: the current time).
         """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
@@ -240,14 +246,18 @@ class Searcher(Closing):
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
         flt = _filter_query(view.keywords, filters, since, until)
-        found = self._collect(view, plan.match, window, flt, sort, facets, deadline)
+        boost = None
+        if recency is not None and sort == "relevance" and not browse:
+            moment = datetime.now(UTC) if now is None else range_start(now, "now")
+            boost = _recency(view.searcher, recency, moment)
+        found = self._collect(view, plan.match, window, flt, sort, facets, deadline, boost)
         ranked = found.ranked
         partial = found.partial
         if rescore is not None and not partial:
             # Always the same best RESCORE_WINDOW, whatever the page: one
             # ranking for every offset.  Boosts only add, so the rescored
             # head still ranks above the rest, which keeps its match order.
-            head = self._rescore(view, ranked[:RESCORE_WINDOW], rescore, deadline)
+            head = self._rescore(view, ranked[:RESCORE_WINDOW], rescore, deadline, boost)
             ranked = head + ranked[RESCORE_WINDOW:]
             partial = view.accumulator.partial
         options = SnippetOptions(
@@ -274,9 +284,11 @@ class Searcher(Closing):
         sort: Sort,
         facets: Sequence[str],
         deadline: float | None,
+        boost: Callable[[int], float] | None = None,
     ) -> _Collected:
         """Every match of ``q`` counted and its facets, the best ``window`` of them in
-        order (of those found before ``deadline``, when it passes)."""
+        order (of those found before ``deadline``, when it passes); ``boost``
+        multiplies each match's score."""
         # Every match and its score, term at a time (engine/accumulate.py):
         # what Whoosh's collector gives, document at a time, 2-3x slower.
         allow = None if flt is None else set(view.searcher.docs_for_query(flt))
@@ -286,6 +298,8 @@ class Searcher(Closing):
         else:
             scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
             partial = view.accumulator.partial
+            if boost is not None:
+                scores = {docnum: score * boost(docnum) for docnum, score in scores.items()}
         if sort == "relevance":
             best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
             ranked = [(score, docnum) for docnum, score in best]
@@ -307,12 +321,16 @@ class Searcher(Closing):
         ranked: list[tuple[float, int]],
         boosts: wq.Query,
         deadline: float | None,
+        boost: Callable[[int], float] | None = None,
     ) -> list[tuple[float, int]]:
-        """``ranked`` with the scores of ``boosts`` added, re-sorted."""
+        """``ranked`` with the scores of ``boosts`` added (times ``boost``, as the
+        scores in ``ranked`` were), re-sorted."""
         if not ranked:
             return ranked
         within = [n for _, n in ranked]
         extra = view.accumulator.scores(boosts, within=within, deadline=deadline)
+        if boost is not None:
+            extra = {n: score * boost(n) for n, score in extra.items()}
         return sorted(
             ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
         )
@@ -352,6 +370,17 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
     """
     with Searcher(index) as searcher:
         return searcher.search(query, **options)
+
+
+def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:
+    """The factor each document's score is multiplied by (1.0 for the undated)."""
+    age = publication_ages(searcher, now)
+
+    def factor(docnum: int) -> float:
+        days = age(docnum)
+        return 1.0 if days is None else recency.factor(days)
+
+    return factor
 
 
 def _browses(

@@ -13,9 +13,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["count_facet", "date_order"]
+from whoosh.util.times import datetime_to_long
+
+__all__ = ["count_facet", "date_order", "publication_ages"]
 
 #: What a NumericColumn of DATETIME holds for a document without a date.
 _UNDATED = 2**64 - 1
@@ -33,6 +36,22 @@ def date_order(searcher: Any, docnums: Iterable[int], *, newest: bool) -> list[i
         return (False, -stored if newest else stored, docnum)
 
     return sorted(docnums, key=key)
+
+
+def publication_ages(searcher: Any, now: datetime) -> Callable[[int], float | None]:
+    """The age in days at ``now`` (an aware time) of a document by its number;
+    ``None`` for an undated one (negative for a date after ``now``)."""
+    value = _values(searcher, "published", translate=False)
+    at = datetime_to_long(now.astimezone(UTC))  # stored times are naive UTC
+    per_day = 86_400 * 10**6  # stored in microseconds
+
+    def age(docnum: int) -> float | None:
+        stored = value(docnum)
+        if stored is None or stored >= _UNDATED:
+            return None
+        return float(at - stored) / per_day
+
+    return age
 
 
 def count_facet(searcher: Any, fieldname: str, docnums: Collection[int]) -> dict[str, int]:
