@@ -148,7 +148,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--now",
         metavar="DATE",
-        help="count ages (--recent) from DATE (ISO) instead of the current time",
+        help="count ages (--recent) and relative dates (gestern) from DATE (ISO) "
+        "instead of the current time",
+    )
+    p.add_argument(
+        "--no-dates",
+        action="store_true",
+        help="search date phrases (seit März 2016, gestern) as words, not as a time range",
     )
     p.add_argument(
         "--facet",
@@ -413,6 +419,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 facets=args.facet,
                 recency=ns.RecencyBoost(half_life_days=args.half_life) if args.recent else None,
                 now=args.now,
+                dates=not args.no_dates,
             )
 
         # Loading the index and the analysis data is startup, not the query's time.
@@ -628,6 +635,8 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "hits": hits,
     }
+    if result.interpreted:
+        out["interpreted"] = result.interpreted
     if result.facets:
         out["facets"] = {
             name: [{"value": value, "count": count} for value, count in _by_count(counts)]
@@ -685,6 +694,8 @@ def _print_result(
     else:
         found = f"{hits} for {result.query!r}"
     print(f"{found} (showing {shown}, {took})")
+    if result.interpreted:
+        print(f"  dates: {_terminal_text(result.interpreted)}")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
     for name, counts in result.facets.items():

@@ -63,7 +63,9 @@ class SearchResult:
     when the search reached its time limit (:class:`~newssearch.config.QueryLimits`)
     and stopped: ``total`` and the ranking then count only what was read.
     ``warnings`` say what of the query was not searched as written (an
-    unknown ``field:``, a query of stopwords only).
+    unknown ``field:``, a query of stopwords only).  ``interpreted`` says
+    what date phrases of the query became a time range
+    (``published since 2016-03-01 (seit März 2016)``), ``""`` if none.
     """
 
     query: str
@@ -74,3 +76,4 @@ class SearchResult:
     facets: Mapping[str, Mapping[str, int]]
     partial: bool = False
     warnings: tuple[str, ...] = ()
+    interpreted: str = ""

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from whoosh import query as wq
@@ -34,6 +34,7 @@ from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
 from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
+from newssearch.query.dates import find_dates
 from newssearch.query.language import check_characters
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
@@ -213,6 +214,7 @@ class Searcher(Closing):
         facets: Sequence[str] = (),
         recency: RecencyBoost | None = None,
         now: Moment | None = None,
+        dates: bool = True,
     ) -> SearchResult:
         """Run ``text`` and return hits ``offset`` … ``offset + limit - 1``.
 
@@ -224,7 +226,12 @@ class Searcher(Closing):
         whose value counts over all matches are returned.  ``recency``
         multiplies relevance scores by a boost for recent articles (see
         :class:`~newssearch.config.RecencyBoost`), their age counted back from
-        ``now`` (default: the current time).
+        ``now`` (default: the current time).  German date phrases in the text
+        (``seit März 2016``, ``gestern``, ``vor 3 Tagen``; see
+        :mod:`newssearch.query.dates`) become a publication time range, within
+        ``since``/``until``, relative to ``now``, and
+        :attr:`SearchResult.interpreted` says so; ``dates=False`` searches
+        them as words.
         """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
@@ -238,17 +245,18 @@ class Searcher(Closing):
         started = time.perf_counter()
         limit_s = self._limits.time_limit
         deadline = None if limit_s is None else time.monotonic() + limit_s
+        moment = datetime.now().astimezone() if now is None else range_start(now, "now")
+        words, span, interpreted = _understand(text, since, until, moment, dates=dates)
         view = self._view()  # one view for the whole query, even if a refresh comes
-        browse = _browses(text, filters, since, until, sort)
+        browse = _browses(words, filters, span, sort)
         if browse:  # the archive as it stands, newest first unless asked otherwise
             sort = "oldest" if sort == "oldest" else "newest"
-        plan = Plan(text, wq.Every(), None) if browse else _plan(view, text)
+        plan = Plan(words, wq.Every(), None) if browse else _plan(view, words)
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
-        flt = _filter_query(view.keywords, filters, since, until)
+        flt = _filter_query(view.keywords, filters, span)
         boost = None
         if recency is not None and sort == "relevance" and not browse:
-            moment = datetime.now(UTC) if now is None else range_start(now, "now")
             boost = _recency(view.searcher, recency, moment)
         found = self._collect(view, plan.match, window, flt, sort, facets, deadline, boost)
         ranked = found.ranked
@@ -273,6 +281,7 @@ class Searcher(Closing):
             facets=found.facets,
             partial=partial,
             warnings=plan.warnings,
+            interpreted=interpreted,
         )
 
     def _collect(
@@ -383,21 +392,48 @@ def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[i
     return factor
 
 
-def _browses(
-    text: str,
-    filters: Filters | None,
-    since: Moment | None,
-    until: Moment | None,
-    sort: Sort,
-) -> bool:
+@dataclass(frozen=True)
+class _Span:
+    """A publication time range: from ``start`` on, up to ``end`` (excluded
+    when ``end_excl``); ``None``: unbounded."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    end_excl: bool = False
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+def _understand(
+    text: str, since: Moment | None, until: Moment | None, now: datetime, *, dates: bool
+) -> tuple[str, _Span, str]:
+    """The words to search, the time range (``since``/``until`` narrowed by the
+    date phrases of ``text``, with ``dates``) and what the phrases were read as."""
+    start = None if since is None else range_start(since, "since")
+    end, end_excl = (None, False) if until is None else range_end(until, "until")
+    # Quoted text is searched as written; "*" lists the archive.
+    if not dates or '"' in text or text.strip() in ("", "*"):
+        return text, _Span(start, end, end_excl), ""
+    found = find_dates(text, now=now)
+    if not found.found:
+        return text, _Span(start, end, end_excl), ""
+    if found.since is not None and (start is None or found.since > start):
+        start = found.since
+    if found.until is not None and (end is None or found.until <= end):
+        end, end_excl = found.until, True  # find_dates' ends are exclusive
+    phrases = ", ".join(found.phrases)
+    return found.text, _Span(start, end, end_excl), f"{found.description} ({phrases})"
+
+
+def _browses(text: str, filters: Filters | None, span: _Span, sort: Sort) -> bool:
     """Whether ``text`` lists the archive rather than searching it: ``*``, or no
     query at all with filters, a time range or a date order to list by."""
     text = text.strip()
     if text == "*":
         return True
-    return not text and bool(
-        filters or since is not None or until is not None or sort != "relevance"
-    )
+    return not text and bool(filters or span.bounded or sort != "relevance")
 
 
 def _plan(view: _View, text: str) -> Plan:
@@ -413,12 +449,7 @@ def _spell(keywords: KeywordValues, fieldname: str) -> Callable[[str], str] | No
     return lambda term: keywords.spelling(fieldname, term)
 
 
-def _filter_query(
-    keywords: KeywordValues,
-    filters: Filters | None,
-    since: Moment | None,
-    until: Moment | None,
-) -> wq.Query | None:
+def _filter_query(keywords: KeywordValues, filters: Filters | None, span: _Span) -> wq.Query | None:
     """The filter for field values (compared as :func:`~newssearch.keywords.fold_value`
     folds them) and a publication time range (``None``: none)."""
     parts: list[wq.Query] = []
@@ -430,15 +461,13 @@ def _filter_query(
             check_characters(choice, f"the {name} filter")
         terms = keywords.matching(name, choices)
         parts.append(wq.Or([wq.Term(name, term) for term in terms]) if terms else wq.NullQuery)
-    if since is not None or until is not None:
-        start = None if since is None else range_start(since, "since")
-        end, end_excl = (None, False) if until is None else range_end(until, "until")
+    if span.bounded:
         parts.append(
             wq.DateRange(
                 "published",
-                None if start is None else to_stored_time(start),
-                None if end is None else to_stored_time(end),
-                endexcl=end_excl,
+                None if span.start is None else to_stored_time(span.start),
+                None if span.end is None else to_stored_time(span.end),
+                endexcl=span.end_excl,
             )
         )
     if not parts:

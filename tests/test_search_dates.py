@@ -1,0 +1,99 @@
+"""Date phrases in a query become a publication range (query/dates.py does the reading)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newssearch import NewsIndex, Searcher, build_index, read_articles
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "news.jsonl"
+#: Thursday 6 March 2025, noon in Vienna: "gestern" is 5 March.
+NOW = "2025-03-06T12:00:00+01:00"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    built, _ = build_index(
+        tmp_path_factory.mktemp("dates") / "ix", read_articles([EXAMPLES]).articles
+    )
+    return built
+
+
+def ids(index: NewsIndex, text: str, **options: object) -> tuple[list[str], str]:
+    with Searcher(index) as searcher:
+        result = searcher.search(text, now=NOW, highlight=False, **options)  # type: ignore[arg-type]
+    return [h.id for h in result.hits], result.interpreted
+
+
+def test_a_date_phrase_filters_and_is_not_searched_as_words(index: NewsIndex) -> None:
+    assert ids(index, "Ukraine") == (["apa-0301", "std-0306"], "")
+    found, said = ids(index, "Ukraine seit 5. März 2025")
+    assert found == ["std-0306"]
+    assert said == "published since 2025-03-05 (seit 5. März 2025)"
+    assert ids(index, "Sicherheitsgarantien im März 2025")[0] == ["apa-0301", "std-0306"]
+    assert ids(index, "Sicherheitsgarantien im Februar 2025")[0] == []
+
+
+def test_a_phrase_alone_lists_the_archive_of_that_time(index: NewsIndex) -> None:
+    found, said = ids(index, "gestern")
+    assert found == ["apa-0305"] and said == "published 2025-03-05 (gestern)"
+    # Monday to Sunday before the week of NOW, newest first.
+    assert ids(index, "letzte Woche") == (
+        ["std-0302", "apa-0228"],
+        "published 2025-02-24 – 2025-03-02 (letzte Woche)",
+    )
+
+
+def test_relative_phrases_follow_now(index: NewsIndex) -> None:
+    with Searcher(index) as searcher:
+        later = searcher.search("gestern", now=datetime(2025, 3, 3, 9, tzinfo=UTC))
+    assert [h.id for h in later.hits] == ["std-0302"]
+
+
+def test_phrases_narrow_since_and_until_and_can_be_turned_off(index: NewsIndex) -> None:
+    assert ids(index, "Ukraine im März 2025", since="2025-03-05")[0] == ["std-0306"]
+    assert ids(index, "Ukraine im März 2025", until="2025-03-04")[0] == ["apa-0301"]
+    found, said = ids(index, "gestern", dates=False)
+    assert found == [] and said == ""
+
+
+def test_quoted_text_and_names_stay_words(index: NewsIndex) -> None:
+    assert ids(index, '"Ukraine seit März 2025"')[1] == ""
+    assert ids(index, "Vision 2030")[1] == ""
+
+
+def test_pages_keep_the_range(index: NewsIndex) -> None:
+    whole = ids(index, "im März 2025", limit=10)[0]
+    paged = [
+        i
+        for offset in range(0, 6, 2)
+        for i in ids(index, "im März 2025", limit=2, offset=offset)[0]
+    ]
+    assert paged == whole and len(whole) == 4
+
+
+def test_the_cli_says_what_it_understood(index: NewsIndex) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "newssearch", "search", *args, "--index", str(index.path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"NO_COLOR": "1", "PATH": ""},
+        )
+
+    text = run("Ukraine seit 5. März 2025", "--now", NOW)
+    assert "  dates: published since 2025-03-05 (seit 5. März 2025)" in text.stdout
+    data = json.loads(run("gestern", "--now", NOW, "--json").stdout)
+    assert data["interpreted"] == "published 2025-03-05 (gestern)"
+    assert [h["id"] for h in data["hits"]] == ["apa-0305"]
+    plain = json.loads(run("Ukraine", "--json").stdout)
+    assert "interpreted" not in plain
+    off = json.loads(run("gestern", "--now", NOW, "--json", "--no-dates").stdout)
+    assert off["total"] == 0 and "interpreted" not in off
