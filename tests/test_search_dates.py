@@ -37,7 +37,8 @@ def test_a_date_phrase_filters_and_is_not_searched_as_words(index: NewsIndex) ->
     assert found == ["std-0306"]
     assert said == "published since 2025-03-05 (seit 5. März 2025)"
     assert ids(index, "Sicherheitsgarantien im März 2025")[0] == ["apa-0301", "std-0306"]
-    assert ids(index, "Sicherheitsgarantien im Februar 2025")[0] == []
+    # Nothing in February: the words are searched as words (see below).
+    assert ids(index, "Sicherheitsgarantien im Februar 2025")[1] == ""
 
 
 def test_a_phrase_alone_lists_the_archive_of_that_time(index: NewsIndex) -> None:
@@ -97,3 +98,16 @@ def test_the_cli_says_what_it_understood(index: NewsIndex) -> None:
     assert "interpreted" not in plain
     off = json.loads(run("gestern", "--now", NOW, "--json", "--no-dates").stdout)
     assert off["total"] == 0 and "interpreted" not in off
+
+
+def test_a_range_with_nothing_in_it_is_searched_as_words(index: NewsIndex) -> None:
+    # An undated archive (an encyclopedia) or a year nothing was published in:
+    # "im Jahr 2015" belongs to the topic.
+    with Searcher(index) as searcher:
+        result = searcher.search("Derby im Jahr 2015", now=NOW, highlight=False)
+    assert [h.id for h in result.hits] == ["std-0302"]
+    assert result.interpreted == ""
+    assert result.warnings == (
+        "nothing was published 2015-01-01 – 2015-12-31 (im Jahr 2015): "
+        "the date words were searched as words",
+    )

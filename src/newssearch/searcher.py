@@ -13,7 +13,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -230,8 +230,9 @@ class Searcher(Closing):
         (``seit März 2016``, ``gestern``, ``vor 3 Tagen``; see
         :mod:`newssearch.query.dates`) become a publication time range, within
         ``since``/``until``, relative to ``now``, and
-        :attr:`SearchResult.interpreted` says so; ``dates=False`` searches
-        them as words.
+        :attr:`SearchResult.interpreted` says so (if nothing was published
+        then, they are searched as words, with a warning); ``dates=False``
+        searches them as words.
         """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
@@ -248,6 +249,7 @@ class Searcher(Closing):
         moment = datetime.now().astimezone() if now is None else range_start(now, "now")
         words, span, interpreted = _understand(text, since, until, moment, dates=dates)
         view = self._view()  # one view for the whole query, even if a refresh comes
+        asked_sort = sort
         browse = _browses(words, filters, span, sort)
         if browse:  # the archive as it stands, newest first unless asked otherwise
             sort = "oldest" if sort == "oldest" else "newest"
@@ -259,6 +261,27 @@ class Searcher(Closing):
         if recency is not None and sort == "relevance" and not browse:
             boost = _recency(view.searcher, recency, moment)
         found = self._collect(view, plan.match, window, flt, sort, facets, deadline, boost)
+        if interpreted and found.total == 0 and not found.partial:
+            # Nothing was published then, or the archive is undated (an
+            # encyclopedia's "im Jahr 2015"): the date words are the topic's.
+            again = self.search(
+                text,
+                limit=limit,
+                offset=offset,
+                filters=filters,
+                since=since,
+                until=until,
+                sort=asked_sort,
+                highlight=highlight,
+                max_fragments=max_fragments,
+                fragment_chars=fragment_chars,
+                facets=facets,
+                recency=recency,
+                now=moment,
+                dates=False,
+            )
+            note = f"nothing was {interpreted}: the date words were searched as words"
+            return replace(again, warnings=(note, *again.warnings))
         ranked = found.ranked
         partial = found.partial
         if rescore is not None and not partial:
