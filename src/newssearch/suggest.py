@@ -1,0 +1,330 @@
+"""Suggestions while typing: words and title phrases that start with what was typed.
+
+Words
+    The last word typed is lowercased and umlaut-normalised as the exact twin
+    fields are (``Österr``, ``Osterr`` and ``Oesterr`` all become ``osterr``)
+    and completed from the terms of ``title_exact``, ``lead_exact`` and
+    ``body_exact`` with that prefix, ranked by document frequency (the sum
+    over the three fields, title counting :attr:`SuggestOptions.title_weight`
+    times).  At most :attr:`SuggestOptions.max_terms` terms per field are read
+    in term order, so a one-letter prefix stays bounded (it then ranks the
+    first ``max_terms`` terms of each field, not all of them).  Stopwords are
+    not in the exact fields, so they are never suggested.
+
+Display spelling
+    The exact terms are normalised (``osterreich``).  A word is shown as it is
+    most often written in the stored titles and leads of the first
+    :attr:`SuggestOptions.surface_docs` articles containing it
+    (``Österreich``); the spelling is kept per suggester (at most
+    :attr:`SuggestOptions.cache` words).  Without a stored form the normal
+    form is shown.
+
+Phrases
+    For the best :attr:`SuggestOptions.phrase_words` completed words, the stored
+    titles of up to :attr:`SuggestOptions.phrase_docs` articles with the word in
+    their title are read, and their two- and three-word runs starting with the
+    word (not crossing punctuation, not ending in a stopword) counted; a run
+    found in at least :attr:`SuggestOptions.min_phrase_titles` of those titles
+    is suggested, its count estimated as its share of the sampled titles times
+    the word's title document frequency.  An index whose articles have no
+    titles (10kGNAD) takes the phrases from the leads, which are shown as
+    their titles.  These samples are kept per word too.
+
+Words before the last one are kept as typed: ``Sebastian Ku`` suggests
+``Sebastian Kurz`` (a phrase, if titles have it, or the word completed).
+Suggestions are ranked by ``weight``: a word's weighted document frequency,
+a phrase's estimated count times :attr:`SuggestOptions.phrase_weight`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from newssearch.analysis.filters import load_stopwords, normalize_german
+from newssearch.cache import BoundedCache
+
+__all__ = ["SuggestOptions", "Suggester", "Suggestion", "suggest"]
+
+# A word: letters (and digits), inner hyphens and apostrophes allowed.
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# What may stand between two words of one phrase: whitespace only.
+_SPACE = re.compile(r"\s+")
+_FIELDS = ("title_exact", "lead_exact", "body_exact")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion: ``text`` as displayed (the words typed before the last
+    one kept as typed), ``kind`` ``"word"`` or ``"phrase"``, ``count`` the
+    articles that have it (for a phrase, an estimate) and ``weight`` its rank key."""
+
+    text: str
+    kind: Literal["word", "phrase"]
+    count: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class SuggestOptions:
+    """Bounds and weights of suggestions (see the module docstring)."""
+
+    max_terms: int = 500
+    title_weight: float = 3.0
+    surface_docs: int = 3
+    phrase_words: int = 3
+    phrase_docs: int = 30
+    min_phrase_titles: int = 2
+    phrase_weight: float = 2.0
+    cache: int = 20_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_terms", "surface_docs", "min_phrase_titles", "cache"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
+        for name in ("phrase_words", "phrase_docs"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
+class _Word:
+    term: str
+    count: int
+    weight: float
+
+
+class Suggester:
+    """Suggestions from one index reader; make one per reader (or searcher) and reuse it.
+
+    ``reader`` is a Whoosh reader of the index (``index.store.reader()`` or
+    ``searcher.reader()``); the suggester keeps display spellings and title
+    phrase samples it has read, bounded by :attr:`SuggestOptions.cache`.  Use
+    it from one thread at a time, like the reader.
+    """
+
+    def __init__(self, reader: Any, *, options: SuggestOptions | None = None) -> None:
+        self._reader = reader
+        self._options = options or SuggestOptions()
+        names = set(reader.indexed_field_names())
+        self._fields = tuple(f for f in _FIELDS if f in names)
+        self._stopwords = frozenset(normalize_german(w) for w in load_stopwords())
+        self._surface: BoundedCache[str, str] = BoundedCache(self._options.cache)
+        self._completions: BoundedCache[str, tuple[list[_Word], bool]] = BoundedCache(
+            self._options.cache // 10 or 1
+        )
+        self._phrases: BoundedCache[str, tuple[tuple[str, int], ...]] = BoundedCache(
+            self._options.cache
+        )
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> tuple[Suggestion, ...]:
+        """Up to ``limit`` completions of ``prefix``, best first; ``()`` for a blank prefix."""
+        if limit < 0:
+            raise ValueError(f"limit must be >= 0, not {limit!r}")
+        typed = prefix.strip()
+        if not typed or limit == 0 or not self._fields:
+            return ()
+        *typed_words, last = typed.split()
+        head = " ".join(typed_words)
+        stem = _normal(last)
+        if not stem:
+            return ()
+        words = self._words(stem)
+        if not words:
+            return ()
+        before = f"{head} " if head else ""
+        opts = self._options
+        found: dict[str, Suggestion] = {}
+        for phrase, count in self._candidate_phrases(head, stem, words):
+            key = _normal_words(phrase)
+            if key not in found:
+                found[key] = Suggestion(phrase, "phrase", count, count * opts.phrase_weight)
+        for word in words[:limit]:  # only these can be shown: spell only these
+            text = before + self.display(word.term)
+            key = _normal_words(text)
+            if key not in found:
+                found[key] = Suggestion(text, "word", word.count, word.weight)
+        ranked = sorted(found.values(), key=lambda s: (-s.weight, s.kind != "word", s.text))
+        return tuple(ranked[:limit])
+
+    def _candidate_phrases(
+        self, head: str, stem: str, words: list[_Word]
+    ) -> Iterator[tuple[str, int]]:
+        """Title phrases completing the typed text: with no words before the last,
+        the phrases of its best completions; else the phrases of the first word
+        typed that go on as typed."""
+        if not head:
+            for word in words[: self._options.phrase_words]:
+                yield from self._phrases_of(word.term, word.count)
+            return
+        typed = _normal_words(head).split(" ")
+        wanted = " ".join([*typed, stem])
+        for phrase, count in self._phrases_of(typed[0], 0):
+            key = _normal_words(phrase)
+            if key.startswith(wanted) and len(key.split(" ")) > len(typed):
+                yield phrase, count
+
+    def display(self, term: str) -> str:
+        """How the exact (normalised) ``term`` is most often written in stored titles and leads."""
+        shown = self._surface.get(term)
+        if shown is None:
+            shown = self._surface.put(term, self._read_surface(term))
+        return shown
+
+    def _words(self, stem: str) -> list[_Word]:
+        """The completions of the normalised ``stem``, best first.
+
+        A shorter prefix whose completions were all read (typing goes on from
+        it) is filtered instead of reading the term lists again."""
+        for cut in range(len(stem), 0, -1):
+            known = self._completions.get(stem[:cut])
+            if known is not None and (known[1] or cut == len(stem)):
+                words = (
+                    known[0]
+                    if cut == len(stem)
+                    else [w for w in known[0] if w.term.startswith(stem)]
+                )
+                return words
+        words, complete = self._read_words(stem)
+        self._completions.put(stem, (words, complete))
+        return words
+
+    def _read_words(self, stem: str) -> tuple[list[_Word], bool]:
+        """The completions of ``stem`` in each segment's term lists (at most
+        ``max_terms`` per field and segment), and whether those were all."""
+        opts = self._options
+        counts: dict[bytes, dict[str, int]] = {}
+        complete = True
+        for sub, _ in self._reader.leaf_readers():
+            names = set(sub.indexed_field_names())
+            for name in self._fields:
+                if name not in names:
+                    continue
+                for seen, (btext, info) in enumerate(sub.iter_prefix(name, stem)):
+                    if seen >= opts.max_terms:
+                        complete = False
+                        break
+                    per_field = counts.setdefault(btext, {})
+                    per_field[name] = per_field.get(name, 0) + int(info.doc_frequency())
+        words = [
+            _Word(
+                _text(term),
+                max(per_field.values()),
+                sum(
+                    df * (opts.title_weight if name == "title_exact" else 1.0)
+                    for name, df in per_field.items()
+                ),
+            )
+            for term, per_field in counts.items()
+        ]
+        words.sort(key=lambda w: (-w.weight, w.term))
+        return words, complete
+
+    def _read_surface(self, term: str) -> str:
+        forms: Counter[str] = Counter()
+        for name, stored in (("title_exact", "title"), ("lead_exact", "lead")):
+            for text in self._stored(name, stored, term, self._options.surface_docs):
+                forms.update(w for w in _WORD.findall(text) if _normal(w) == term)
+            if forms:
+                break
+        if not forms:
+            for text in self._stored("body_exact", "body", term, 1):
+                forms.update(w for w in _WORD.findall(text) if _normal(w) == term)
+        if not forms:
+            return term
+        # The commonest form; among equals one not in capitals (a headline's), then A-Z.
+        return max(forms.items(), key=lambda item: (item[1], not item[0].isupper(), item[0]))[0]
+
+    def _phrases_of(self, term: str, count: int) -> tuple[tuple[str, int], ...]:
+        """Frequent title runs of two and three words starting with ``term``, with
+        estimated counts, best first (read once per term)."""
+        cached = self._phrases.get(term)
+        if cached is not None:
+            return cached
+        opts = self._options
+        exact, stored = "title_exact", "title"
+        titles = list(self._stored(exact, stored, term, opts.phrase_docs))
+        if not titles:  # articles without titles (10kGNAD): their leads are shown instead
+            exact, stored = "lead_exact", "lead"
+            titles = list(self._stored(exact, stored, term, opts.phrase_docs))
+        runs: Counter[str] = Counter()
+        spelled: dict[str, Counter[str]] = {}
+        for title in titles:
+            seen: set[str] = set()
+            for run in self._runs(title, term):
+                key = _normal_words(run)
+                if key not in seen:
+                    seen.add(key)
+                    runs[key] += 1
+                spelled.setdefault(key, Counter())[run] += 1
+        df = self._frequency(exact, term) or count
+        out = (
+            tuple(
+                (spelled[key].most_common(1)[0][0], max(1, round(n / len(titles) * df)))
+                for key, n in runs.most_common()
+                if n >= opts.min_phrase_titles
+            )
+            if titles
+            else ()
+        )
+        return self._phrases.put(term, out)
+
+    def _runs(self, title: str, term: str) -> Iterator[str]:
+        """The two- and three-word runs of ``title`` that start with ``term``."""
+        words = list(_WORD.finditer(title))
+        for i, match in enumerate(words):
+            if _normal(match.group()) != term:
+                continue
+            end = i
+            for n in (2, 3):
+                j = i + n - 1
+                if j >= len(words):
+                    break
+                gap = title[words[j - 1].end() : words[j].start()]
+                if not _SPACE.fullmatch(gap):
+                    break
+                end = j
+                if _normal(words[end].group()) in self._stopwords:
+                    continue
+                yield title[match.start() : words[end].end()]
+
+    def _frequency(self, exact: str, term: str) -> int:
+        if exact not in self._fields:
+            return 0
+        return int(self._reader.doc_frequency(exact, term))
+
+    def _stored(self, exact: str, stored: str, term: str, docs: int) -> Iterator[str]:
+        """The stored ``stored`` text of up to ``docs`` live articles with ``term`` in ``exact``."""
+        reader = self._reader
+        if exact not in self._fields or docs < 1 or (exact, term) not in reader:
+            return
+        postings = reader.postings(exact, term)
+        seen = 0
+        while postings.is_active() and seen < docs:
+            text = reader.stored_fields(postings.id()).get(stored)
+            if isinstance(text, str):
+                seen += 1
+                yield text
+            postings.next()
+
+
+def suggest(
+    reader: Any, prefix: str, *, limit: int = 10, options: SuggestOptions | None = None
+) -> tuple[Suggestion, ...]:
+    """Completions of ``prefix`` once; see :class:`Suggester` (reuse one per reader)."""
+    return Suggester(reader, options=options).suggest(prefix, limit=limit)
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def _normal(word: str) -> str:
+    return normalize_german(word.lower())
+
+
+def _normal_words(text: str) -> str:
+    return " ".join(_normal(w) for w in _WORD.findall(text))
