@@ -428,15 +428,23 @@ def _cmd_search(args: argparse.Namespace) -> int:
         if args.query == "-":
             return _search_lines(run, sys.stdin)
         result = run(args.query)
+        original = None
+        if result.total == 0 and result.suggestion is not None:
+            # Nothing found, but a likely correction: show what it finds.
+            original, result = result, run(result.suggestion.query)
         for warning in result.warnings:
             _err(f"newssearch: warning: {warning}")
         if args.json:
             out = {**_result_json(result), "startup_ms": round(startup_ms, 1)}
+            if original is not None:
+                out["corrected_from"] = {"query": original.query, "total": original.total}
             print(json.dumps(out, ensure_ascii=False, indent=2))
         else:
             color = args.color == "always" or (
                 args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
             )
+            if original is not None:
+                print(f"0 hits for {_terminal_text(original.query)!r}; Meinten Sie:")
             _print_result(result, ns.render_ansi if color else ns.render_plain, startup_ms)
     return EXIT_OK
 
@@ -637,6 +645,12 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
     }
     if result.interpreted:
         out["interpreted"] = result.interpreted
+    if result.suggestion is not None:
+        out["suggestion"] = {
+            "query": result.suggestion.query,
+            "html": result.suggestion.html,
+            "words": [list(pair) for pair in result.suggestion.words],
+        }
     if result.facets:
         out["facets"] = {
             name: [{"value": value, "count": count} for value, count in _by_count(counts)]
@@ -696,6 +710,8 @@ def _print_result(
     print(f"{found} (showing {shown}, {took})")
     if result.interpreted:
         print(f"  dates: {_terminal_text(result.interpreted)}")
+    if result.suggestion is not None:
+        print(f"  Meinten Sie: {_terminal_text(result.suggestion.query)}?")
     if result.partial:
         print("(partial: the search reached its time limit; more articles may match)")
     for name, counts in result.facets.items():

@@ -9,6 +9,7 @@ from typing import Any
 
 from newssearch.article import ARTICLE_FIELDS, Article
 from newssearch.highlight import Fragment
+from newssearch.spelling import Suggestion
 
 __all__ = ["Highlights", "Hit", "SearchResult"]
 
@@ -66,6 +67,8 @@ class SearchResult:
     unknown ``field:``, a query of stopwords only).  ``interpreted`` says
     what date phrases of the query became a time range
     (``published since 2016-03-01 (seit März 2016)``), ``""`` if none.
+    ``suggestion`` is the query corrected when it found nothing or holds a
+    word the index does not know (did you mean …?), else ``None``.
     """
 
     query: str
@@ -77,3 +80,4 @@ class SearchResult:
     partial: bool = False
     warnings: tuple[str, ...] = ()
     interpreted: str = ""
+    suggestion: Suggestion | None = None

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from whoosh import query as wq
 
-from newssearch.analysis import exact_analyzer, german_analyzer
+from newssearch.analysis import TokenKind, exact_analyzer, german_analyzer
 from newssearch.article import FACET_FIELDS, role_of
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
@@ -38,6 +38,7 @@ from newssearch.query.dates import find_dates
 from newssearch.query.language import check_characters
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
+from newssearch.spelling import EXACT_FIELDS, Speller, Suggestion
 
 __all__ = ["Highlights", "Hit", "SearchResult", "Searcher", "search"]
 
@@ -66,6 +67,8 @@ class _View:
     planner: Planner
     hits: HitBuilder
     keywords: KeywordValues
+    #: Built on the first query with a word the index hardly knows.
+    speller: Speller | None = None
 
 
 class Searcher(Closing):
@@ -215,6 +218,7 @@ class Searcher(Closing):
         recency: RecencyBoost | None = None,
         now: Moment | None = None,
         dates: bool = True,
+        suggest: bool = True,
     ) -> SearchResult:
         """Run ``text`` and return hits ``offset`` … ``offset + limit - 1``.
 
@@ -232,7 +236,10 @@ class Searcher(Closing):
         ``since``/``until``, relative to ``now``, and
         :attr:`SearchResult.interpreted` says so (if nothing was published
         then, they are searched as words, with a warning); ``dates=False``
-        searches them as words.
+        searches them as words.  When the query finds nothing or a word of it
+        is not in the index, :attr:`SearchResult.suggestion` is the query
+        corrected from the index's own words, if the speller finds a better
+        one (see :mod:`newssearch.spelling`; ``suggest=False``: never).
         """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
@@ -279,6 +286,7 @@ class Searcher(Closing):
                 recency=recency,
                 now=moment,
                 dates=False,
+                suggest=suggest,
             )
             note = f"nothing was {interpreted}: the date words were searched as words"
             return replace(again, warnings=(note, *again.warnings))
@@ -295,6 +303,7 @@ class Searcher(Closing):
             highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
         )
         hits = self._page(view, plan.match, ranked, offset, limit, sort, options)
+        suggestion = self._suggest(view, words, found.total) if suggest and not browse else None
         return SearchResult(
             query=text,
             total=found.total,
@@ -305,7 +314,25 @@ class Searcher(Closing):
             partial=partial,
             warnings=plan.warnings,
             interpreted=interpreted,
+            suggestion=suggestion,
         )
+
+    def _suggest(self, view: _View, text: str, total: int) -> Suggestion | None:
+        """A corrected query if the query found nothing or a plain word of ``text``
+        is not in the index (the speller, read from the index's words, is built
+        only then: it takes a second or more on a large index)."""
+        reader = view.searcher.reader()
+        fields = [f for f in EXACT_FIELDS if f in self._index.schema]
+        words = {
+            t.text
+            for t in self._exact_analyzer(text, mode="query")
+            if t.kind == TokenKind.WORD and t.text.isalpha()
+        }
+        if total and all(any(reader.doc_frequency(f, w) for f in fields) for w in words):
+            return None
+        if view.speller is None:
+            view.speller = Speller.from_reader(reader, fields=fields)
+        return view.speller.suggest(text)
 
     def _collect(
         self,
