@@ -32,6 +32,7 @@ from newssearch.analysis.filters import (
     GermanNormalizeFilter,
     GermanStemFilter,
     GermanStopFilter,
+    GermanUniquePartsFilter,
 )
 from newssearch.analysis.tokenizer import GermanTokenizer
 from newssearch.article import TEXT_FIELDS
@@ -66,6 +67,8 @@ def documented_chain(config: AnalyzerConfig | None = None, *, exact: bool = Fals
         chain = chain | GermanNormalizeFilter()
     if config.stemming and not exact:
         chain = chain | GermanStemFilter()
+    if config.decompound and not exact:
+        chain = chain | GermanUniquePartsFilter()
     return chain
 
 
@@ -559,6 +562,7 @@ def test_every_token_carries_a_token_kind(options: dict[str, Any]) -> None:
                 GermanDecompoundFilter,
                 GermanNormalizeFilter,
                 GermanStemFilter,
+                GermanUniquePartsFilter,
             ],
         ),
         (
@@ -569,7 +573,13 @@ def test_every_token_carries_a_token_kind(options: dict[str, Any]) -> None:
         (
             AnalyzerConfig(stopwords=False, normalize=False),
             False,
-            [GermanTokenizer, LowercaseFilter, GermanDecompoundFilter, GermanStemFilter],
+            [
+                GermanTokenizer,
+                LowercaseFilter,
+                GermanDecompoundFilter,
+                GermanStemFilter,
+                GermanUniquePartsFilter,
+            ],
         ),
         (AnalyzerConfig(decompound=False, stemming=False), False, None),
     ],

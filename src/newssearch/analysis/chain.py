@@ -33,6 +33,7 @@ from newssearch.analysis.filters import (
     GermanNormalizeFilter,
     GermanStemFilter,
     GermanStopFilter,
+    GermanUniquePartsFilter,
     StopMode,
 )
 from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece
@@ -62,6 +63,8 @@ def _filters(config: AnalyzerConfig, *, exact: bool, stops: StopMode) -> tuple[F
         steps.append(GermanNormalizeFilter())
     if config.stemming and not exact:
         steps.append(GermanStemFilter())
+    if config.decompound and not exact:
+        steps.append(GermanUniquePartsFilter())
     return tuple(steps)
 
 

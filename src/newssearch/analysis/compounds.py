@@ -67,7 +67,7 @@ tum tümer tums chen lein ling linge lingen ern ei eien ien ierung ierungen atio
 iert ierte ik iker ikern ent enten ant anten ur uren enz enzen ose ine inen sion sionen ionen
 ion ier iers erin erinnen ler lern ner nern ter tern ten end los lose losen ens ers est este
 esten haft hafte haften sam same samen weise mäßig mäßige artig artige ismus istin istinnen itis
-ome omen iden ide heit
+ome omen iden ide heit sen ses nen
 """.split()
 )
 

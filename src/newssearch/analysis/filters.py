@@ -24,6 +24,7 @@ __all__ = [
     "GermanNormalizeFilter",
     "GermanStemFilter",
     "GermanStopFilter",
+    "GermanUniquePartsFilter",
     "StopMode",
     "load_stopwords",
     "normalize_german",
@@ -35,6 +36,7 @@ _CACHE_LIMIT = 200_000
 
 _KIND_WHOLE = TokenKind.WHOLE  # read per stopword: a global is cheaper than the enum member
 _KIND_STOP = TokenKind.STOP
+_KIND_CPART = TokenKind.CPART
 
 #: What :class:`GermanStopFilter` does with stopwords.
 StopMode = Literal["drop", "mark", "only"]
@@ -158,6 +160,34 @@ class GermanStopFilter(Filter):
                     out_pos = t.pos if prev_in is None else out_pos + 1
                     prev_in = t.pos
                 t.pos = out_pos
+            yield t
+
+
+class GermanUniquePartsFilter(Filter):
+    """One term per position and form: a compound part that comes out of the
+    chain as its word's own term, or as a part already given, is dropped.
+
+    ``Befugnissen`` is ``befugnis`` stemmed, and so is its part ``Befugnis``:
+    without this filter the term would count twice at one position (twice
+    the term frequency in BM25).  Runs last, after stemming.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterable[GermanToken]) -> Iterator[GermanToken]:  # type: ignore[override]
+        seen: set[str] = set()
+        for t in tokens:
+            text = t.text
+            if t.kind is _KIND_CPART:
+                if text in seen:
+                    continue
+                seen.add(text)
+            else:  # a word, or a part of a hyphenated word: its parts follow it
+                seen = {text}
             yield t
 
 
