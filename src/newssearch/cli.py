@@ -172,6 +172,20 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_search)
 
+    p = sub.add_parser("related", help="list the articles most like article ID")
+    p.add_argument("id", metavar="ID")
+    _index_option(p)
+    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help="articles to show")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_cmd_related)
+
+    p = sub.add_parser("suggest", help="complete PREFIX from the index's words and titles")
+    p.add_argument("prefix", metavar="PREFIX")
+    _index_option(p)
+    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help="completions")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_cmd_suggest)
+
     p = sub.add_parser("analyze", help="show the tokens the German analyzer makes of TEXT")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -522,6 +536,54 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     settings = stats.settings.to_json()
     print("analyzer     " + ", ".join(f"{k}={v}" for k, v in settings["analyzer"].items()))
     print("boosts       " + ", ".join(f"{k}={v}" for k, v in settings["boosts"].items()))
+    return EXIT_OK
+
+
+def _cmd_related(args: argparse.Namespace) -> int:
+    with _open_for_search(args.index) as index, ns.Searcher(index) as searcher:
+        hits = searcher.related(args.id, limit=args.limit)
+    if args.json:
+        out = {
+            "id": args.id,
+            "related": [
+                {
+                    "id": h.id,
+                    "rank": h.rank,
+                    "score": round(h.score, 6),
+                    "title": h.title,
+                    "published": None
+                    if h.article.published is None
+                    else h.article.published.isoformat(),
+                    "section": h.article.section,
+                    "source": h.article.source,
+                }
+                for h in hits
+            ],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{len(hits)} {'article' if len(hits) == 1 else 'articles'} like {args.id!r}")
+    for h in hits:
+        facts = [str(v) for v in (h.article.section, h.article.source, h.article.published) if v]
+        print(f"{h.rank:>3}. {_one_line(_terminal_text(h.title), 200)}")
+        print(f"     {_terminal_text(' · '.join([*facts, h.id]))}   score {h.score:.2f}")
+    return EXIT_OK
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    with _open_for_search(args.index) as index, ns.Searcher(index) as searcher:
+        completions = searcher.suggest(args.prefix, limit=args.limit)
+    if args.json:
+        out = {
+            "prefix": args.prefix,
+            "suggestions": [
+                {"text": c.text, "kind": c.kind, "count": c.count} for c in completions
+            ],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for c in completions:
+        print(f"{_terminal_text(c.text)}  ({c.kind}, {c.count})")
     return EXIT_OK
 
 

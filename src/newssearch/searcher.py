@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -36,9 +36,11 @@ from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
 from newssearch.query.dates import find_dates
 from newssearch.query.language import check_characters
+from newssearch.related import Related, RelatedHit
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
 from newssearch.spelling import EXACT_FIELDS, Speller, Suggestion
+from newssearch.suggest import Completion, Suggester
 
 __all__ = ["Highlights", "Hit", "SearchResult", "Searcher", "search"]
 
@@ -69,6 +71,9 @@ class _View:
     keywords: KeywordValues
     #: Built on the first query with a word the index hardly knows.
     speller: Speller | None = None
+    #: Built on the first call of :meth:`Searcher.related` / :meth:`Searcher.suggest`.
+    related: Related | None = None
+    suggester: Suggester | None = None
 
 
 class Searcher(Closing):
@@ -316,6 +321,36 @@ class Searcher(Closing):
             interpreted=interpreted,
             suggestion=suggestion,
         )
+
+    def related(
+        self, article_id: str, *, limit: int = 10, exclude: Collection[str] = ()
+    ) -> tuple[RelatedHit, ...]:
+        """The ``limit`` articles most like ``article_id`` (more like this), best
+        first: by its most distinctive words, title and lead weighted as the
+        field boosts say (see :mod:`newssearch.related`); never the article
+        itself nor the ids in ``exclude``.  An unknown id raises
+        :class:`~newssearch.errors.QueryError`."""
+        check_characters(article_id, "the article id")
+        view = self._view()
+        if view.related is None:
+            view.related = Related(
+                view.searcher,
+                analyzer=self._analyzer,
+                boosts=self._boosts,
+                accumulator=view.accumulator,
+            )
+        return view.related.find(article_id, limit=limit, exclude=exclude)
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> tuple[Completion, ...]:
+        """Up to ``limit`` completions of what a user is typing: words and
+        frequent title phrases starting with the last word of ``prefix``,
+        umlauts and case folded, most frequent first (see
+        :mod:`newssearch.suggest`); ``()`` for an empty prefix."""
+        check_characters(prefix, "the prefix")
+        view = self._view()
+        if view.suggester is None:
+            view.suggester = Suggester(view.searcher.reader())
+        return view.suggester.suggest(prefix, limit=limit)
 
     def _suggest(self, view: _View, text: str, total: int) -> Suggestion | None:
         """A corrected query if the query found nothing or a plain word of ``text``

@@ -47,7 +47,7 @@ from typing import Any, Literal
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.cache import BoundedCache
 
-__all__ = ["SuggestOptions", "Suggester", "Suggestion", "suggest"]
+__all__ = ["SuggestOptions", "Suggester", "Completion", "suggest"]
 
 # A word: letters (and digits), inner hyphens and apostrophes allowed.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -57,7 +57,7 @@ _FIELDS = ("title_exact", "lead_exact", "body_exact")
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Completion:
     """One completion: ``text`` as displayed (the words typed before the last
     one kept as typed), ``kind`` ``"word"`` or ``"phrase"``, ``count`` the
     articles that have it (for a phrase, an estimate) and ``weight`` its rank key."""
@@ -120,7 +120,7 @@ class Suggester:
             self._options.cache
         )
 
-    def suggest(self, prefix: str, *, limit: int = 10) -> tuple[Suggestion, ...]:
+    def suggest(self, prefix: str, *, limit: int = 10) -> tuple[Completion, ...]:
         """Up to ``limit`` completions of ``prefix``, best first; ``()`` for a blank prefix."""
         if limit < 0:
             raise ValueError(f"limit must be >= 0, not {limit!r}")
@@ -137,16 +137,16 @@ class Suggester:
             return ()
         before = f"{head} " if head else ""
         opts = self._options
-        found: dict[str, Suggestion] = {}
+        found: dict[str, Completion] = {}
         for phrase, count in self._candidate_phrases(head, stem, words):
             key = _normal_words(phrase)
             if key not in found:
-                found[key] = Suggestion(phrase, "phrase", count, count * opts.phrase_weight)
+                found[key] = Completion(phrase, "phrase", count, count * opts.phrase_weight)
         for word in words[:limit]:  # only these can be shown: spell only these
             text = before + self.display(word.term)
             key = _normal_words(text)
             if key not in found:
-                found[key] = Suggestion(text, "word", word.count, word.weight)
+                found[key] = Completion(text, "word", word.count, word.weight)
         ranked = sorted(found.values(), key=lambda s: (-s.weight, s.kind != "word", s.text))
         return tuple(ranked[:limit])
 
@@ -313,7 +313,7 @@ class Suggester:
 
 def suggest(
     reader: Any, prefix: str, *, limit: int = 10, options: SuggestOptions | None = None
-) -> tuple[Suggestion, ...]:
+) -> tuple[Completion, ...]:
     """Completions of ``prefix`` once; see :class:`Suggester` (reuse one per reader)."""
     return Suggester(reader, options=options).suggest(prefix, limit=limit)
 
