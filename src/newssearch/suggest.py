@@ -47,7 +47,7 @@ from typing import Any, Literal
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.cache import BoundedCache
 
-__all__ = ["SuggestOptions", "Suggester", "Completion", "suggest"]
+__all__ = ["Completion", "SuggestOptions", "Suggester", "suggest"]
 
 # A word: letters (and digits), inner hyphens and apostrophes allowed.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
