@@ -180,3 +180,11 @@ def test_from_reader_uses_the_index_vocabulary_and_its_spelling(index_path: Path
         assert corrected(speller, "Fluchtlingkrise") == "Flüchtlingskrise"
         for fine in ("Osterreich", "Oesterreich", "Strasse", "Faymann", "fluechtlingskrise"):
             assert speller.suggest(fine) is None
+
+
+def test_a_blob_longer_than_any_word_is_not_corrected_and_costs_nothing() -> None:
+    speller = Speller({"verteidigungsminister": 50, "wien": 80})
+    blob = "verteidigungsministr" * 250  # 5,000 letters: its deletions would need GBs
+    assert speller.correct(blob) is None
+    assert speller.suggest(f"Wien {blob}") is None
+    assert speller.correct("Verteidigungsministr") == "Verteidigungsminister"

@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newssearch.analysis.filters import load_stopwords, normalize_german
+from newssearch.config import MAX_COMPOUND_CHARS
 
 __all__ = [
     "EXACT_FIELDS",
@@ -321,7 +322,13 @@ class Speller:
             return None
         norm = normalize_german(lower)
         opts = self.options
-        if len(norm) < opts.min_length or not norm.isalpha() or norm in self._stopwords:
+        if (
+            not opts.min_length <= len(norm) <= MAX_COMPOUND_CHARS
+            or not norm.isalpha()
+            or norm in self._stopwords
+        ):
+            # Longer than any word (a blob, glued text): its deletions alone would
+            # take quadratic time and memory.
             return None
         have = self._frequency(norm)
         if have >= opts.keep:
