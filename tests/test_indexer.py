@@ -480,6 +480,8 @@ def test_schema_stores_display_fields_and_sorts_by_published() -> None:
         "author",
         "url",
         "tags",
+        "story",  # the wire-copy story label and signature (newssearch.duplicates)
+        "story_sig",
     }
     assert isinstance(schema["published"], whoosh_fields.DATETIME)
     assert schema["published"].sortable_typecode is not None

@@ -152,6 +152,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "instead of the current time",
     )
     p.add_argument(
+        "--all",
+        action="store_true",
+        help="show every wire copy of a story (default: the best one, with '+N ähnliche')",
+    )
+    p.add_argument(
         "--no-dates",
         action="store_true",
         help="search date phrases (seit März 2016, gestern) as words, not as a time range",
@@ -434,6 +439,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 recency=ns.RecencyBoost(half_life_days=args.half_life) if args.recent else None,
                 now=args.now,
                 dates=not args.no_dates,
+                collapse=not args.all,
             )
 
         # Loading the index and the analysis data is startup, not the query's time.
@@ -691,6 +697,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
                 "author": article.author,
                 "url": article.url,
                 "tags": list(article.tags),
+                "duplicates": list(hit.duplicates),
                 "highlights": {
                     "title": ns.render_html(hl.title) if hl and hl.title else None,
                     "body": [ns.render_html(f) for f in hl.body] if hl else [],
@@ -791,7 +798,8 @@ def _print_result(
             if value
         ]
         score = "" if hit.score is None else f"   score {hit.score:.2f}"
-        print(f"     {' · '.join([*facts, _terminal_text(hit.id)])}{score}")
+        copies = f"   +{len(hit.duplicates)} ähnliche" if hit.duplicates else ""
+        print(f"     {' · '.join([*facts, _terminal_text(hit.id)])}{score}{copies}")
         for fragment in hl.body if hl else ():
             print(f"     {_one_line(render(fragment), 400)}")
 

@@ -180,25 +180,36 @@ class Ranking:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """What an index is built with; stored with the index and read back on open."""
+    """What an index is built with; stored with the index and read back on open.
+
+    ``stories``: each article gets a near-duplicate signature and a story
+    label (:mod:`newssearch.duplicates`), so that search can collapse wire
+    copies; indexes made before format version 3 have none.
+    """
 
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
     boosts: FieldBoosts = field(default_factory=FieldBoosts)
     ranking: Ranking = field(default_factory=Ranking)
+    stories: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
             "analyzer": asdict(self.analyzer),
             "boosts": asdict(self.boosts),
             "ranking": asdict(self.ranking),
+            "stories": self.stories,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IndexSettings:
+        stories = data.get("stories", True)
+        if not isinstance(stories, bool):
+            raise ValueError(f"stories must be true or false, not {stories!r}")
         return cls(
             analyzer=AnalyzerConfig(**data.get("analyzer", {})),
             boosts=FieldBoosts(**data.get("boosts", {})),
             ranking=Ranking(**data.get("ranking", {})),
+            stories=stories,
         )
 
 

@@ -41,6 +41,7 @@ from newssearch.errors import (
     IndexStateError,
     NewsSearchError,
 )
+from newssearch.stories import story_fields
 
 __all__ = [
     "DEFAULT_WAIT",
@@ -215,9 +216,9 @@ def _read_meta(path: Path) -> tuple[int, IndexSettings]:
                 else "rebuild it with newssearch index --rebuild"
             )
         )
-    if version in (1, 2):  # indexes from before the stopword twins
+    if version in (1, 2):  # indexes from before the stopword twins and stories
         analyzer = dataclasses.replace(settings.analyzer, stopword_fields=False)
-        settings = dataclasses.replace(settings, analyzer=analyzer)
+        settings = dataclasses.replace(settings, analyzer=analyzer, stories=False)
     return version, settings
 
 
@@ -293,6 +294,9 @@ class NewsIndex(Closing):
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
                 existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
+                stories = (
+                    story_fields(batch, None if empty else reader) if self.settings.stories else {}
+                )
             workers = 1 if existing else _workers(len(batch), procs)
             if workers > 1:
                 writer = self._store.writer(limitmb=limitmb, procs=workers)
@@ -304,7 +308,9 @@ class NewsIndex(Closing):
             try:
                 stopword_twins = has_stopword_twins(self.settings.analyzer)
                 for done, article in enumerate(batch, start=1):
-                    doc = to_document(article, stopword_twins=stopword_twins)
+                    doc = to_document(
+                        article, stopword_twins=stopword_twins, story=stories.get(article.id)
+                    )
                     if article.id in existing:
                         replaced += 1
                         writer.update_document(**doc)

@@ -29,7 +29,9 @@ class Hit:
     ``title`` is the article's title, or its lead (or body) when it has none.
     ``score`` is the relevance score; ``None`` when results are sorted by date
     (as Elasticsearch's ``_score`` is null when sorting by a field).
-    ``article.published`` is a timezone-aware UTC datetime.
+    ``article.published`` is a timezone-aware UTC datetime.  ``duplicates``
+    are the ids of the other matching copies of its story (wire copies),
+    collapsed into this hit.
     """
 
     id: str
@@ -38,6 +40,7 @@ class Hit:
     title: str
     article: Article
     highlights: Highlights | None
+    duplicates: tuple[str, ...] = ()
 
     @property
     def fields(self) -> Mapping[str, Any]:

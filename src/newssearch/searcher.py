@@ -13,7 +13,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
-from newssearch.engine.columns import count_facet, date_order, publication_ages
+from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError, QueryError
@@ -57,6 +57,8 @@ class _Collected:
     ranked: list[tuple[float, int]]
     facets: dict[str, dict[str, int]]
     partial: bool
+    #: The other matching copies of each ranked story's best article.
+    copies: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -224,6 +226,7 @@ class Searcher(Closing):
         now: Moment | None = None,
         dates: bool = True,
         suggest: bool = True,
+        collapse: bool = True,
     ) -> SearchResult:
         """Run ``text`` and return hits ``offset`` … ``offset + limit - 1``.
 
@@ -245,6 +248,11 @@ class Searcher(Closing):
         is not in the index, :attr:`SearchResult.suggestion` is the query
         corrected from the index's own words, if the speller finds a better
         one (see :mod:`newssearch.spelling`; ``suggest=False``: never).
+        Wire copies of one story (:mod:`newssearch.duplicates`) are ranked
+        as one hit, the best-scoring copy, whose :attr:`Hit.duplicates` are
+        the others that match; ``collapse=False`` ranks every copy (date
+        orders and listing the archive always do).  ``total`` counts every
+        matching article.
         """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
@@ -272,7 +280,10 @@ class Searcher(Closing):
         boost = None
         if recency is not None and sort == "relevance" and not browse:
             boost = _recency(view.searcher, recency, moment)
-        found = self._collect(view, plan.match, window, flt, sort, facets, deadline, boost)
+        collapse = collapse and sort == "relevance" and not browse
+        found = self._collect(
+            view, plan.match, window, flt, sort, facets, deadline, boost, collapse=collapse
+        )
         if interpreted and found.total == 0 and not found.partial:
             # Nothing was published then, or the archive is undated (an
             # encyclopedia's "im Jahr 2015"): the date words are the topic's.
@@ -292,6 +303,7 @@ class Searcher(Closing):
                 now=moment,
                 dates=False,
                 suggest=suggest,
+                collapse=collapse,
             )
             note = f"nothing was {interpreted}: the date words were searched as words"
             return replace(again, warnings=(note, *again.warnings))
@@ -307,7 +319,7 @@ class Searcher(Closing):
         options = SnippetOptions(
             highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
         )
-        hits = self._page(view, plan.match, ranked, offset, limit, sort, options)
+        hits = self._page(view, plan.match, ranked, offset, limit, sort, options, found.copies)
         suggestion = self._suggest(view, words, found.total) if suggest and not browse else None
         return SearchResult(
             query=text,
@@ -379,10 +391,13 @@ class Searcher(Closing):
         facets: Sequence[str],
         deadline: float | None,
         boost: Callable[[int], float] | None = None,
+        *,
+        collapse: bool = False,
     ) -> _Collected:
         """Every match of ``q`` counted and its facets, the best ``window`` of them in
         order (of those found before ``deadline``, when it passes); ``boost``
-        multiplies each match's score."""
+        multiplies each match's score; ``collapse`` ranks only the best match
+        of each story (the others are its copies)."""
         # Every match and its score, term at a time (engine/accumulate.py):
         # what Whoosh's collector gives, document at a time, 2-3x slower.
         allow = None if flt is None else set(view.searcher.docs_for_query(flt))
@@ -394,8 +409,9 @@ class Searcher(Closing):
             partial = view.accumulator.partial
             if boost is not None:
                 scores = {docnum: score * boost(docnum) for docnum, score in scores.items()}
+        shown, copies = _collapse(scores, stories(view.searcher)) if collapse else (scores, {})
         if sort == "relevance":
-            best = heapq.nsmallest(window, scores.items(), key=lambda item: (-item[1], item[0]))
+            best = heapq.nsmallest(window, shown.items(), key=lambda item: (-item[1], item[0]))
             ranked = [(score, docnum) for docnum, score in best]
         else:
             ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
@@ -407,7 +423,7 @@ class Searcher(Closing):
             )
             for name in facets
         }
-        return _Collected(len(scores), ranked, counts, partial)
+        return _Collected(len(scores), ranked, counts, partial, copies)
 
     def _rescore(
         self,
@@ -438,23 +454,30 @@ class Searcher(Closing):
         limit: int,
         sort: Sort,
         options: SnippetOptions,
+        copies: Mapping[int, list[int]],
     ) -> tuple[Hit, ...]:
-        """The hits of ranks ``offset + 1`` … ``offset + limit``."""
+        """The hits of ranks ``offset + 1`` … ``offset + limit``, each with the
+        ids of its story's other matching copies."""
         page = ranked[offset : offset + limit] if limit else []
         if not page:
             return ()
         reader = view.searcher.reader()
         terms = highlight_terms(q, reader) if options.highlight else {}
-        return tuple(
-            view.hits.build(
+        hits = []
+        for rank, (score, docnum) in enumerate(page, start=offset + 1):
+            hit = view.hits.build(
                 rank,
                 score if sort == "relevance" else None,
                 from_stored(reader.stored_fields(docnum)),
                 terms,
                 options,
             )
-            for rank, (score, docnum) in enumerate(page, start=offset + 1)
-        )
+            others = copies.get(docnum)
+            if others:
+                ids = sorted(str(reader.stored_fields(d)["id"]) for d in others)
+                hit = replace(hit, duplicates=tuple(ids))
+            hits.append(hit)
+        return tuple(hits)
 
 
 def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
@@ -464,6 +487,31 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
     """
     with Searcher(index) as searcher:
         return searcher.search(query, **options)
+
+
+def _collapse(
+    scores: dict[int, float], story: Callable[[int], str | None]
+) -> tuple[dict[int, float], dict[int, list[int]]]:
+    """``scores`` with each story's best match only (ties: the lower number),
+    and the other matches of each story by the best one's number."""
+    labels = {docnum: story(docnum) for docnum in scores}
+    best: dict[str, int] = {}
+    for docnum, label in labels.items():
+        if label is None:
+            continue
+        current = best.get(label)
+        if current is None or (-scores[docnum], docnum) < (-scores[current], current):
+            best[label] = docnum
+    shown: dict[int, float] = {}
+    copies: dict[int, list[int]] = {}
+    for docnum, score in scores.items():
+        label = labels[docnum]
+        first = docnum if label is None else best[label]
+        if first == docnum:
+            shown[docnum] = score
+        else:
+            copies.setdefault(first, []).append(docnum)
+    return shown, copies
 
 
 def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:

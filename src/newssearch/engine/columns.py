@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.util.times import datetime_to_long
 
-__all__ = ["count_facet", "date_order", "publication_ages"]
+__all__ = ["count_facet", "date_order", "publication_ages", "stories"]
 
 #: What a NumericColumn of DATETIME holds for a document without a date.
 _UNDATED = 2**64 - 1
@@ -52,6 +52,22 @@ def publication_ages(searcher: Any, now: datetime) -> Callable[[int], float | No
         return float(at - stored) / per_day
 
     return age
+
+
+def stories(searcher: Any) -> Callable[[int], str | None]:
+    """The story label of a document by its number (``None``: none, or an index
+    without stories)."""
+    if "story" not in searcher.schema:
+        return lambda docnum: None
+    value = _values(searcher, "story", translate=True)
+
+    def story(docnum: int) -> str | None:
+        label = value(docnum)
+        if isinstance(label, bytes):
+            label = label.decode("utf-8")
+        return label or None
+
+    return story
 
 
 def count_facet(searcher: Any, fieldname: str, docnums: Collection[int]) -> dict[str, int]:

@@ -11,13 +11,14 @@ as a list while the index gets them comma-separated).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from newssearch.article import ARTICLE_FIELDS, Article, role_of, trusted_article
 from newssearch.engine.schema import exact_field, stopword_field
 
-__all__ = ["from_stored", "from_stored_time", "to_document", "to_stored_time"]
+__all__ = ["StoryFields", "from_stored", "from_stored_time", "to_document", "to_stored_time"]
 
 
 def to_stored_time(moment: datetime) -> datetime:
@@ -32,12 +33,24 @@ def from_stored_time(stored: datetime) -> datetime:
     return stored.replace(tzinfo=UTC)
 
 
-def to_document(article: Article, *, stopword_twins: bool = True) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StoryFields:
+    """What an article holds about its story: the label, the band keys and the
+    signature (:mod:`newssearch.duplicates`)."""
+
+    story: str
+    bands: tuple[str, ...]
+    signature: bytes
+
+
+def to_document(
+    article: Article, *, stopword_twins: bool = True, story: StoryFields | None = None
+) -> dict[str, Any]:
     """The Whoosh document for ``article``: indexed values and what is stored.
 
     Text fields also feed their ``_exact`` twins and, with ``stopword_twins``
     (see :func:`~newssearch.engine.schema.has_stopword_twins`), their ``_stop``
-    twins; empty fields are left out.
+    twins; empty fields are left out.  ``story`` fills the story fields.
     """
     doc: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
@@ -56,6 +69,11 @@ def to_document(article: Article, *, stopword_twins: bool = True) -> dict[str, A
                 doc[exact_field(name)] = value
                 if stopword_twins:
                     doc[stopword_field(name)] = value
+    if story is not None:
+        doc["story"] = story.story
+        if story.bands:
+            doc["story_bands"] = " ".join(story.bands)
+        doc["story_sig"] = story.signature.hex()
     return doc
 
 

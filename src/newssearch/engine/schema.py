@@ -6,7 +6,8 @@ compound parts) that prefix queries use and that ranking may weigh in, and a
 ``<name>_stop`` twin holding its stopwords alone (normalised), where queries of
 stopwords and the stopwords of phrases are matched (``stopword_fields``).
 ``section``, ``source``, ``author`` and ``tags`` are exact-match filters and
-facets; ``published`` is sortable.
+facets; ``published`` is sortable; ``story``, ``story_bands`` and ``story_sig``
+group wire copies (``IndexSettings.stories``).
 """
 
 from __future__ import annotations
@@ -70,4 +71,11 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
             stops = fields.TEXT(analyzer=stopword_analyzer(settings.analyzer), phrase=False)  # type: ignore[arg-type]
             stops.format = FrequencyFormat(field_boost=1.0)
             spec[stopword_field(name)] = stops
+    if settings.stories:
+        # Wire copies (newssearch.duplicates): the story label (a column, for
+        # collapsing), the LSH band keys that find an article's candidates,
+        # and the signature they are checked with.
+        spec["story"] = fields.ID(stored=True, sortable=True)
+        spec["story_bands"] = fields.KEYWORD(stored=False, scorable=False)
+        spec["story_sig"] = fields.STORED()
     return fields.Schema(**spec)

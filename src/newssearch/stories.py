@@ -1,0 +1,69 @@
+"""Story labels for articles being indexed: wire copies of one story share one.
+
+:mod:`newssearch.duplicates` computes the signatures and the labelling rule;
+this module applies it to a batch of articles against the index as committed:
+an article's candidates are the indexed articles sharing one of its LSH band
+keys (a term of ``story_bands``), checked with their stored signatures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from newssearch.article import Article
+from newssearch.duplicates import StoryMember, assign_stories, band_keys, signature
+from newssearch.engine.documents import StoryFields
+
+__all__ = ["ReaderStories", "story_fields"]
+
+
+class ReaderStories:
+    """The indexed articles :func:`~newssearch.duplicates.assign_stories` asks
+    about, read through a Whoosh reader of the committed index."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def _live(self, fieldname: str, text: str) -> Iterator[int]:
+        reader = self._reader
+        if (fieldname, text) not in reader:
+            return
+        for docnum in reader.postings(fieldname, text).all_ids():
+            if not reader.is_deleted(docnum):
+                yield docnum
+
+    def candidates(self, keys: tuple[str, ...]) -> Iterable[StoryMember]:
+        docnums = {docnum for key in keys for docnum in self._live("story_bands", key)}
+        for docnum in sorted(docnums):
+            stored = self._reader.stored_fields(docnum)
+            try:
+                sig = bytes.fromhex(stored.get("story_sig", ""))
+            except ValueError:  # not ours: no signature to compare with
+                continue
+            yield StoryMember(str(stored["id"]), sig, str(stored.get("story", "")))
+
+    def story_members(self, story: str) -> Iterable[str]:
+        return [str(self._reader.stored_fields(d)["id"]) for d in self._live("story", story)]
+
+
+class _NoStories:
+    """An empty index: no candidates."""
+
+    def candidates(self, keys: tuple[str, ...]) -> Iterable[StoryMember]:
+        return ()
+
+    def story_members(self, story: str) -> Iterable[str]:
+        return ()
+
+
+def story_fields(batch: Sequence[Article], reader: Any | None) -> dict[str, StoryFields]:
+    """Each article's story fields (by id), labelled against the index ``reader``
+    reads (``None``: an empty index)."""
+    signatures = {a.id: signature(a.title, a.lead, a.body) for a in batch}
+    lookup = _NoStories() if reader is None else ReaderStories(reader)
+    labels = assign_stories(list(signatures.items()), lookup)
+    return {
+        article_id: StoryFields(labels[article_id], band_keys(sig), sig)
+        for article_id, sig in signatures.items()
+    }

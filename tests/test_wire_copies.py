@@ -1,0 +1,124 @@
+"""Wire copies end to end: labelled when indexed, collapsed when searched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newssearch import Article, NewsIndex, Searcher, build_index, open_index
+
+DATA = Path(__file__).parent / "data"
+COMMAND = (sys.executable, "-m", "newssearch", "search", "Finanzminister")
+
+STORY = (
+    "Die Bundesregierung hat am Dienstag nach langen Verhandlungen die Steuerreform "
+    "beschlossen. Die Entlastung soll fünf Milliarden Euro betragen und ab Jänner gelten. "
+    "Der Finanzminister sprach von einem großen Wurf für die Mittelschicht, die Opposition "
+    "kritisierte die Gegenfinanzierung als unsicher. Experten erwarten einen Impuls für die "
+    "Konjunktur, warnen aber vor steigenden Defiziten in den kommenden Jahren. Die Länder "
+    "verlangen einen Ausgleich für ihre Ausfälle bei den Ertragsanteilen."
+)
+OTHER = (
+    "Die Landeshauptleute begrüßen die Steuerreform grundsätzlich, fordern aber einen "
+    "Ausgleich für die Ausfälle bei den Ertragsanteilen. Die Gemeinden rechnen mit Einbußen "
+    "von mehreren hundert Millionen Euro und verlangen Gespräche mit dem Bund über den "
+    "Finanzausgleich noch vor dem Sommer. Der Gemeindebund droht mit einer Klage."
+)
+ARTICLES = (
+    Article(id="apa-1", title="Regierung beschließt Steuerreform", body=STORY, source="APA"),
+    # The same agency text: another headline, the last sentence dropped.
+    Article(
+        id="std-1",
+        title="Steuerreform: Regierung einigt sich",
+        body=STORY.rsplit(" Die Länder", 1)[0],
+        source="STANDARD",
+    ),
+    # ... and with a few words edited.
+    Article(
+        id="kur-1",
+        title="Der große Wurf?",
+        body=STORY.replace("fünf", "rund fünf").replace("unsicher", "sehr unsicher"),
+        source="Kurier",
+    ),
+    Article(id="apa-2", title="Steuerreform aus Sicht der Länder", body=OTHER, source="APA"),
+)
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> NewsIndex:
+    built, _ = build_index(tmp_path / "ix", ARTICLES)
+    return built
+
+
+def stories(index: NewsIndex) -> dict[str, str]:
+    reader = index.store.reader()
+    return {
+        reader.stored_fields(d)["id"]: reader.stored_fields(d)["story"]
+        for d in reader.all_doc_ids()
+    }
+
+
+def test_copies_share_a_story_and_other_articles_do_not(index: NewsIndex) -> None:
+    labels = stories(index)
+    assert labels["apa-1"] == labels["std-1"] == labels["kur-1"] == "apa-1"
+    assert labels["apa-2"] == "apa-2"
+
+
+def test_search_collapses_a_story_to_its_best_copy(index: NewsIndex) -> None:
+    with Searcher(index) as searcher:
+        collapsed = searcher.search("Steuerreform Finanzminister", highlight=False)
+        every = searcher.search("Steuerreform Finanzminister", highlight=False, collapse=False)
+    assert collapsed.total == every.total == 4  # every matching article counts
+    assert len(every.hits) == 4 and len(collapsed.hits) == 2
+    hit = collapsed.hits[0]
+    story = {"apa-1", "std-1", "kur-1"}
+    assert hit.id in story and {hit.id, *hit.duplicates} == story
+    # The best copy is the one ranked highest among them without collapsing.
+    assert hit.id == next(h.id for h in every.hits if h.id in story)
+    assert collapsed.hits[1].id == "apa-2" and collapsed.hits[1].duplicates == ()
+    assert all(h.duplicates == () for h in every.hits)
+
+
+def test_a_copy_added_later_joins_the_story_and_a_changed_one_leaves(index: NewsIndex) -> None:
+    index.update([Article(id="dpa-1", title="Steuerreform fix", body=STORY + " Mehr folgt.")])
+    assert stories(index)["dpa-1"] == "apa-1"
+    index.update([Article(id="std-1", title="Ganz anders", body=OTHER + " Neu.")])
+    labels = stories(index)
+    assert labels["std-1"] != "apa-1"
+    index.delete(["apa-1"])
+    with Searcher(index) as searcher:
+        (hit,) = [h for h in searcher.search("Finanzminister", highlight=False).hits]
+    assert {hit.id, *hit.duplicates} == {"kur-1", "dpa-1"}
+
+
+def test_the_cli_marks_copies_and_all_lists_them(index: NewsIndex) -> None:
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [*COMMAND, "--index", str(index.path), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"NO_COLOR": "1", "PATH": ""},
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "+2 ähnliche" in run()
+    assert "ähnliche" not in run("--all")
+    data = json.loads(run("--json"))
+    assert len(data["hits"]) == 1 and len(data["hits"][0]["duplicates"]) == 2
+
+
+def test_an_index_without_stories_searches_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "old"
+    shutil.copytree(DATA / "index_v0_1", path)
+    with open_index(path) as old, Searcher(old) as searcher:
+        assert not old.settings.stories
+        assert searcher.search("Wien").total > 0
+        old.update([Article(id="neu", title="Wien", body=STORY)])
+        assert "story" not in old.schema.names()
