@@ -4,7 +4,8 @@ Everything here was written against one exact release of ``whoosh3``
 (:data:`WHOOSH_VERSION`, pinned in ``pyproject.toml``): posting formats and the
 block reader (``postings``), scoring and matchers (``scoring``), term-at-a-time
 evaluation (``accumulate``), the query parser (``parser``), the schema
-(``schema``) and opening and writing an index (``storage``).  The rest of
+(``schema``), opening and writing an index (``storage``, ``writers``) and
+reading its segment files without plain unpickling (``segments``).  The rest of
 newssearch uses Whoosh only through this package and Whoosh's public API, so a
 Whoosh upgrade is a change in this folder.  :func:`check_whoosh` runs on first
 use (opening or creating an index) and refuses any other Whoosh release with a

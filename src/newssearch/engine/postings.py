@@ -14,8 +14,10 @@ the same; any other analyzer or value goes the usual way.
 Reading: :func:`leaf_blocks` hands out a term's postings a block at a time
 (ids, weights, encoded values) through ``W3LeafMatcher``'s private
 ``_read_ids`` / ``_read_weights`` / ``_read_values`` / ``_next_block``: the
-only code in newssearch that touches them (checked against
-:data:`newssearch.engine.WHOOSH_VERSION`).
+only code in newssearch that walks them (checked against
+:data:`newssearch.engine.WHOOSH_VERSION`); how a block is read from disk is
+:class:`~newssearch.engine.segments.SafeLeafMatcher`'s business.  Positions
+are decoded without plain unpickling (:meth:`PositionsFormat.decode_positions`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import pack_uint
+
+from newssearch.engine.segments import SafeLeafMatcher, decode_positions
 
 __all__ = ["FrequencyFormat", "PositionsFormat", "leaf_blocks", "leaf_matcher"]
 
@@ -64,10 +68,19 @@ class _TermPositionsFormat(formats.Format):
 
 
 class PositionsFormat(_TermPositionsFormat, formats.Positions):
-    """Whoosh's ``Positions`` (frequency, weight, positions per posting)."""
+    """Whoosh's ``Positions`` (frequency, weight, positions per posting).
+
+    A value is the frequency and the pickled list of position deltas; it is
+    unpickled with no globals allowed (a list of ints holds none).
+    """
 
     def _encoded(self, poslist: list[int]) -> bytes:
         return bytes(self.encode(poslist))
+
+    # formats.Positions.decode_positions, without plain pickle.loads.  A static method:
+    # the decoder accumulate.py asks for is then the function itself, one call less per
+    # posting (mypy cannot tell that a static method overrides a method compatibly).
+    decode_positions = staticmethod(decode_positions)  # type: ignore[assignment]
 
 
 class FrequencyFormat(_TermPositionsFormat, formats.Frequency):
@@ -80,10 +93,14 @@ class FrequencyFormat(_TermPositionsFormat, formats.Frequency):
 def leaf_matcher(matcher: Any) -> Any | None:
     """The Whoosh 3 leaf matcher of a term's postings: ``matcher`` itself, or the
     leaf a deleted-documents filter wraps; ``None`` for any other matcher."""
-    if type(matcher) is W3LeafMatcher:
+    if type(matcher) in _LEAF_MATCHERS:
         return matcher
     child = getattr(matcher, "child", None)
-    return child if type(child) is W3LeafMatcher else None
+    return child if type(child) in _LEAF_MATCHERS else None
+
+
+# Whoosh's, and ours that reads blocks the same way (the one newssearch's indexes get).
+_LEAF_MATCHERS = (SafeLeafMatcher, W3LeafMatcher)
 
 
 def leaf_blocks(

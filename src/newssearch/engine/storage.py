@@ -17,6 +17,11 @@ This module reads the TOC itself:
 * anything else -- a refused global, a truncated or foreign file, an older TOC
   format -- is an :class:`~newssearch.errors.IndexStateError` and nothing runs.
 
+Each segment so read is a :class:`~newssearch.engine.segments.SafeSegment`
+holding a :class:`~newssearch.engine.segments.SafeCodec`: every reader of the
+index then reads the segment files (postings, terms, stored fields, compound
+files) without plain unpickling too; :mod:`newssearch.engine.segments` says how.
+
 Whoosh still pickles the schema into every TOC it commits, so stock Whoosh can
 open our indexes; we just never read it back.  The rest of newssearch is given
 only a :class:`Store`, never the Whoosh index object, so that it cannot reach
@@ -27,7 +32,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import re
 import shutil
 from collections import defaultdict
@@ -36,7 +40,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import Schema, ensure_schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -49,7 +52,8 @@ from whoosh.writing import IndexWriter
 
 from newssearch.closing import Closing
 from newssearch.engine import check_whoosh
-from newssearch.engine.writers import ParallelWriter
+from newssearch.engine.segments import AllowListUnpickler, RefusedGlobal, SafeCodec, SafeSegment
+from newssearch.engine.writers import ParallelWriter, SegmentWriter
 from newssearch.errors import IndexNotFoundError, IndexStateError
 
 __all__ = [
@@ -71,10 +75,12 @@ INDEX_NAME = "newssearch"
 #: optimize, several segments from the multi-process writer.  A segment is a
 #: ``W3Segment`` holding its ``W3Codec`` and its field lengths, a
 #: ``defaultdict(int)``; deleted documents are a plain ``set`` (no global).
+#: The two Whoosh classes resolve to our reading subclasses
+#: (:mod:`newssearch.engine.segments`); our writers commit them as Whoosh's again.
 SEGMENT_GLOBALS: Mapping[tuple[str, str], object] = MappingProxyType(
     {
-        ("whoosh.codec.whoosh3", "W3Segment"): W3Segment,
-        ("whoosh.codec.whoosh3", "W3Codec"): W3Codec,
+        ("whoosh.codec.whoosh3", "W3Segment"): SafeSegment,
+        ("whoosh.codec.whoosh3", "W3Codec"): SafeCodec,
         ("collections", "defaultdict"): defaultdict,
         ("builtins", "int"): int,
     }
@@ -183,10 +189,10 @@ class Store(Closing):
         return reader
 
     def writer(self, **kwargs: Any) -> IndexWriter:
-        """A Whoosh writer; ``kwargs`` go to ``FileIndex.writer`` (``limitmb``…).
-
-        ``procs > 1`` gives a :class:`~newssearch.engine.writers.ParallelWriter`
-        (one segment per process, workers that die with it).
+        """A writer: a :class:`~newssearch.engine.writers.SegmentWriter`, or with
+        ``procs > 1`` a :class:`~newssearch.engine.writers.ParallelWriter` (one
+        segment per process, workers that die with it); other ``kwargs`` go to
+        Whoosh's writer (``limitmb``, ``compound``…).
 
         Raises :class:`IndexStateError` if another writer holds the index's lock or the
         latest TOC is refused (then without taking the lock).
@@ -194,14 +200,8 @@ class Store(Closing):
         # Check the TOC before Whoosh takes the lock: a writer that fails to read it
         # after locking stays locked for as long as its exception's traceback lives.
         self._ix._read_toc()
-        procs = kwargs.pop("procs", 1)
         try:
-            writer: IndexWriter
-            if procs > 1:
-                writer = ParallelWriter(self._ix, procs=procs, **kwargs)
-            else:
-                writer = self._ix.writer(**kwargs)
-            return writer
+            return self._ix.writer(**kwargs)
         except LockError:
             raise IndexStateError(
                 f"the index at {self.path} is locked by another writer; try again when it is done"
@@ -296,6 +296,12 @@ class _SafeIndex(FileIndex):
         # Whoosh's property reads the TOC for the schema; ours is fixed.
         return self._schema
 
+    def writer(self, procs: int = 1, **kwargs: Any) -> IndexWriter:
+        # Ours, not Whoosh's: they commit the segments read here as Whoosh's classes.
+        if procs > 1:
+            return ParallelWriter(self, procs=procs, **kwargs)
+        return SegmentWriter(self, **kwargs)
+
 
 class _SafeStorage(FileStorage):
     """A file storage whose ``open_index`` opens a :class:`_SafeIndex` with our schema.
@@ -323,22 +329,10 @@ class _SafeStorage(FileStorage):
         return _SafeIndex(self, self._schema if schema is None else schema, indexname)
 
 
-class _SegmentUnpickler(pickle.Unpickler):
+class _SegmentUnpickler(AllowListUnpickler):
     """Unpickles a segment list, admitting only the globals in :data:`SEGMENT_GLOBALS`."""
 
-    def find_class(self, module: str, name: str) -> Any:
-        # Every call or class a pickle names comes through here (GLOBAL,
-        # STACK_GLOBAL, the extension registry), so refusing here means a
-        # refused object is never built.  Objects come from the table, not from
-        # importing `module`, so no module is imported and no dotted name is followed.
-        try:
-            return SEGMENT_GLOBALS[(module, name)]
-        except KeyError:
-            raise _RefusedGlobal(f"{module}.{name}") from None
-
-
-class _RefusedGlobal(pickle.UnpicklingError):
-    """A global outside :data:`SEGMENT_GLOBALS`; its argument is the dotted name."""
+    allowed = SEGMENT_GLOBALS
 
 
 def _latest_generation(path: Path) -> int:
@@ -368,7 +362,7 @@ def _read_toc(storage: FileStorage, indexname: str, schema: Schema) -> TOC:
     raise IndexStateError(f"the index in {storage.folder} changes too fast to be read")
 
 
-def _parse_toc(data: bytes, filename: str, generation: int, indexname: str) -> list[W3Segment]:
+def _parse_toc(data: bytes, filename: str, generation: int, indexname: str) -> list[SafeSegment]:
     """The segment list of TOC file ``filename`` (contents ``data``), checked."""
     foreign = f"{filename} is not an index file newssearch wrote"
     # Parsed from memory: the file is small, and a short read cannot meet a concurrent write.
@@ -393,7 +387,7 @@ def _parse_toc(data: bytes, filename: str, generation: int, indexname: str) -> l
             raise IndexStateError(f"{foreign}: it names another generation")
         stream.read_int()  # unused slot
         segments = _SegmentUnpickler(stream.file).load()
-    except _RefusedGlobal as refused:
+    except RefusedGlobal as refused:
         raise IndexStateError(
             f"newssearch refuses to load {refused.args[0]!r} from {filename}: "
             "not an index file newssearch wrote"
@@ -409,14 +403,14 @@ def _parse_toc(data: bytes, filename: str, generation: int, indexname: str) -> l
     return _check_segments(segments, foreign, indexname)
 
 
-def _check_segments(segments: object, foreign: str, indexname: str) -> list[W3Segment]:
+def _check_segments(segments: object, foreign: str, indexname: str) -> list[SafeSegment]:
     # Allowed classes can still be given any state: odd values, or instance attributes that
     # shadow methods.  Whoosh turns segment ids into file names and trusts the rest, so the
     # state must have the shape whoosh3 writes before Whoosh sees it.
     if not isinstance(segments, list):
         raise IndexStateError(f"{foreign}: the segment list is a {type(segments).__name__}")
     for segment in segments:
-        if type(segment) is not W3Segment:
+        if type(segment) is not SafeSegment:
             raise IndexStateError(f"{foreign}: a segment is a {type(segment).__name__}")
         state = vars(segment)
         segid = state.get("segid")
@@ -439,7 +433,7 @@ def _segment_state_ok(state: dict[str, Any], indexname: str) -> bool:
         and (deleted is None or (type(deleted) is set and all(type(d) is int for d in deleted)))
         and isinstance(lengths, dict)
         and all(type(k) is str and type(v) is int for k, v in lengths.items())
-        and type(codec) is W3Codec
+        and type(codec) is SafeCodec
         and vars(codec).keys() <= _CODEC_ATTRIBUTES
         and all(type(v) is int for v in vars(codec).values())
     )

@@ -24,6 +24,12 @@ workers; a worker that ends without handing in its segment makes the commit
 fail with :class:`~newssearch.errors.IndexWriteError`, so the index stays as
 it was.  What a killed writer leaves on disk is removed by the next one
 (:meth:`newssearch.engine.storage.Store.clean`).
+
+Both writers here (:class:`ParallelWriter` and the single-process
+:class:`SegmentWriter`) commit the segments they read from the TOC as the
+Whoosh classes they were written as
+(:func:`~newssearch.engine.segments.whoosh_segments`), so a TOC newssearch
+writes is one stock Whoosh writes.
 """
 
 from __future__ import annotations
@@ -38,13 +44,14 @@ import threading
 import time
 from typing import Any
 
+from whoosh import writing
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
-from whoosh.writing import SegmentWriter
 
+from newssearch.engine.segments import whoosh_segments
 from newssearch.errors import IndexWriteError
 
-__all__ = ["ParallelWriter"]
+__all__ = ["ParallelWriter", "SegmentWriter"]
 
 #: ``prctl`` option: the signal the kernel sends a process when its parent dies.
 _PR_SET_PDEATHSIG = 1
@@ -52,6 +59,13 @@ _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
 #: How long a killed worker is given to be reaped.
 _REAP_SECONDS = 5.0
+
+
+class SegmentWriter(writing.SegmentWriter):
+    """Whoosh's single-process writer, committing Whoosh's segment classes."""
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        super()._commit_toc(whoosh_segments(segments))
 
 
 class ParallelWriter(MpWriter):
@@ -118,6 +132,9 @@ class ParallelWriter(MpWriter):
         self._commit_toc(finalsegments)
         self._finish()
 
+    def _commit_toc(self, segments: list[Any]) -> None:
+        super()._commit_toc(whoosh_segments(segments))
+
     def _collect_segments(self) -> list[Any]:
         """The segment of every worker, read before joining them (a worker
         exits only once its result is out of the queue's pipe)."""
@@ -174,7 +191,7 @@ class ParallelWriter(MpWriter):
             self.kill_workers()
         finally:
             if not self.is_closed:
-                SegmentWriter.cancel(self, **kwargs)
+                writing.SegmentWriter.cancel(self, **kwargs)
 
     def kill_workers(self) -> None:
         """Kill and reap every worker still running."""
