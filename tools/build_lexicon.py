@@ -67,10 +67,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.to_tsv is not None:
         table = read_lexicon(OUT.read_bytes(), threshold=0.0)
-        tags = {**dict.fromkeys(table.nouns, "N"), **dict.fromkeys(table.others, "A")}
-        lines = [f"{w}\t{round(z * 100)}\t{tags[w]}\n" for w, z in table.zipf.items()]
-        never = zip(table.never_parts, table.never_part_zipf, strict=True)
-        lines += [f"{w}\t{z}\t-\n" for w, z in never]
+        lines = [f"{w}\t{round(z * 100)}\tN\n" for w, z in table.nouns.items()]
+        lines += [f"{w}\t{round(z * 100)}\tA\n" for w, z in table.others.items()]
+        lines += [f"{w}\t{z}\t-\n" for w, z in table.never_parts.items()]
         args.to_tsv.write_text("".join(sorted(lines)), encoding="utf-8")
         return
     rows = listed(args.from_tsv) if args.from_tsv is not None else built()

@@ -56,7 +56,7 @@ def main() -> None:
         "abbrev_types": sorted(params.abbrev_types),
         "collocations": sorted([a, b] for a, b in params.collocations),
         "sent_starters": sorted(params.sent_starters),
-        "ortho_context": dict(sorted(params.ortho_context.items())),
+        "ortho_context": ortho_context_groups(params.ortho_context),
     }
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as f:
@@ -65,9 +65,20 @@ def main() -> None:
     print(
         f"learned {len(learned)} abbreviations, added {len(set(ABBREVIATIONS) - learned)}; "
         f"{len(data['collocations'])} collocations, {len(data['sent_starters'])} sentence "
-        f"starters, {len(data['ortho_context'])} words with case context; wrote {OUT} "
+        f"starters, {len(params.ortho_context)} words with case context; wrote {OUT} "
         f"({OUT.stat().st_size / 1e3:.0f} kB)"
     )
+
+
+def ortho_context_groups(ortho_context: dict[str, int]) -> list[list[int | str]]:
+    """The case context as ``[flags, "word word …"]`` pairs, one per flags value, in order:
+    parsed in a millisecond, where a JSON object of 50,000 words takes 20 ms."""
+    groups: dict[int, list[str]] = {}
+    for word, flags in sorted(ortho_context.items()):
+        if not word or any(c.isspace() for c in word):
+            raise ValueError(f"cannot store the word type {word!r}")
+        groups.setdefault(flags, []).append(word)
+    return [[flags, " ".join(words)] for flags, words in sorted(groups.items())]
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ def _parameters() -> PunktParameters:
     params.abbrev_types.update(_EXTRA_ABBREVIATIONS)
     params.collocations.update(("##number##", month) for month in _MONTHS)
     params.sent_starters = set(data["sent_starters"])
-    for word, flags in data["ortho_context"].items():
-        params.ortho_context[word] = flags
+    # Stored as [flags, "word word …"] groups: a JSON object of 50,000 words
+    # took 20 ms to parse (a third of a command-line search's highlighting).
+    ortho_context = params.ortho_context
+    for flags, words in data["ortho_context"]:
+        ortho_context.update(dict.fromkeys(words.split(" "), flags))
     return params
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from whoosh.analysis import Filter
 
-from newssearch.analysis.lexicon import WordTable, read_lexicon
+from newssearch.analysis.lexicon import SortedWords, read_lexicon
 from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.config import MAX_COMPOUND_CHARS
@@ -84,22 +84,32 @@ ostfriesland vatikanstadt nordmazedonien osttimor südsudan elfenbeinküste
 class Lexicon:
     """The words that may be parts, with their Zipf frequency, and every word's frequency.
 
-    ``zipf`` holds the noun and other forms at least as frequent as a part must
-    be (:attr:`CompoundSplitter.min_zipf`); ``nouns`` may be parts anywhere,
-    ``modifiers`` first parts.
+    ``nouns`` may be parts anywhere and ``modifiers`` (the nouns and the other
+    forms) first parts, each word with its Zipf frequency, all at least as
+    frequent as a part must be (:attr:`CompoundSplitter.min_zipf`) and none a
+    bound morpheme; ``zipf`` is ``modifiers``.  ``bound`` holds the frequency of
+    the bound morphemes among the lexicon's parts, ``never_parts`` that of the
+    words that are never parts.
     """
 
-    table: WordTable
-    nouns: frozenset[str]
-    modifiers: frozenset[str]
+    nouns: dict[str, float]
+    modifiers: dict[str, float]
+    bound: dict[str, float]
+    never_parts: SortedWords
 
     @property
     def zipf(self) -> dict[str, float]:
-        return self.table.zipf
+        return self.modifiers
 
     def frequency(self, word: str) -> float:
         """The Zipf frequency of any ``word`` (0.0 if unknown or rarer than a part)."""
-        return self.table.frequency(word)
+        found = self.modifiers.get(word)
+        if found is None:
+            found = self.bound.get(word)
+        if found is not None:
+            return found
+        stored = self.never_parts.get(word)
+        return stored / 100.0 if stored is not None else 0.0
 
 
 def load_lexicon(splitter: CompoundSplitter | None = None) -> Lexicon:
@@ -115,17 +125,23 @@ def _lexicon(threshold: float) -> Lexicon:
     # min_zipf frequent, so every split scores at least min_zipf and beats
     # such a word's frequency plus the margin.
     try:
-        raw = (
-            resources.files("newssearch.analysis")
-            .joinpath("data/compounds_lexicon.bin")
-            .read_bytes()
-        )
-        table = read_lexicon(raw, threshold=threshold)
+        stored = resources.files("newssearch.analysis").joinpath("data/compounds_lexicon.bin")
+        with stored.open("rb") as f:
+            table = read_lexicon(f, threshold=threshold)
     except (OSError, ValueError) as exc:
         raise AnalyzerError(f"the decompounding lexicon is missing or damaged: {exc}") from exc
-    nouns = table.nouns - _NOT_HEADS - _NOT_MODIFIERS
-    modifiers = (nouns | table.others) - _NOT_MODIFIERS - _NOT_HEADS
-    return Lexicon(table=table, nouns=nouns, modifiers=modifiers)
+    # The table is ours alone: its nouns become the lexicon's (a copy would
+    # cost 2 MB).  Bound morphemes are neither heads nor first parts, whatever
+    # their tag; only their frequency is kept.
+    nouns = table.nouns
+    modifiers = nouns.copy()  # a dict's copy is one memcpy, its update one insert a word
+    modifiers.update(table.others)
+    bound = {}
+    for word in _NOT_HEADS | _NOT_MODIFIERS:
+        nouns.pop(word, None)
+        if word in modifiers:
+            bound[word] = modifiers.pop(word)
+    return Lexicon(nouns=nouns, modifiers=modifiers, bound=bound, never_parts=table.never_parts)
 
 
 class CompoundSplitter:
