@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from newssearch import Article, NewsIndex, Searcher, build_index
+from newssearch import Article, NewsIndex, Searcher, build_index, read_articles
 
 DATA = Path(__file__).parent / "data"
 
@@ -81,3 +83,27 @@ def small_index(tmp_path: Path) -> Iterator[NewsIndex]:
 def searcher(small_index: NewsIndex) -> Iterator[Searcher]:
     with Searcher(small_index) as s:
         yield s
+
+
+#: The five dated articles of the README's tour.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "news.jsonl"
+
+
+@pytest.fixture(scope="module")
+def examples_index(tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    """``examples/news.jsonl`` indexed, once per test module."""
+    built, _ = build_index(
+        tmp_path_factory.mktemp("examples") / "ix", read_articles([EXAMPLES]).articles
+    )
+    return built
+
+
+def run_cli(index: NewsIndex, *args: str) -> subprocess.CompletedProcess[str]:
+    """``newssearch ARGS --index INDEX`` in a fresh process, without colours."""
+    return subprocess.run(
+        [sys.executable, "-m", "newssearch", *args, "--index", str(index.path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"NO_COLOR": "1", "PATH": ""},
+    )

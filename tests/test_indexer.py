@@ -480,9 +480,10 @@ def test_schema_stores_display_fields_and_sorts_by_published() -> None:
         "author",
         "url",
         "tags",
-        "story",  # the wire-copy story label and signature (newssearch.duplicates)
-        "story_sig",
     }
+    # Wire-copy story label and signature (newssearch.duplicates), when asked for.
+    stories = build_schema(IndexSettings(stories=True))
+    assert set(stories.stored_names()) - set(schema.stored_names()) == {"story", "story_sig"}
     assert isinstance(schema["published"], whoosh_fields.DATETIME)
     assert schema["published"].sortable_typecode is not None
     assert schema["published"].column_type is not None

@@ -4,90 +4,72 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
+from conftest import run_cli
+from newssearch import NewsIndex, Searcher
 
-from newssearch import NewsIndex, Searcher, build_index, read_articles
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "news.jsonl"
 #: Thursday 6 March 2025, noon in Vienna: "gestern" is 5 March.
 NOW = "2025-03-06T12:00:00+01:00"
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
-    built, _ = build_index(
-        tmp_path_factory.mktemp("dates") / "ix", read_articles([EXAMPLES]).articles
-    )
-    return built
-
-
-def ids(index: NewsIndex, text: str, **options: object) -> tuple[list[str], str]:
-    with Searcher(index) as searcher:
+def ids(examples_index: NewsIndex, text: str, **options: object) -> tuple[list[str], str]:
+    with Searcher(examples_index) as searcher:
         result = searcher.search(text, now=NOW, highlight=False, **options)  # type: ignore[arg-type]
     return [h.id for h in result.hits], result.interpreted
 
 
-def test_a_date_phrase_filters_and_is_not_searched_as_words(index: NewsIndex) -> None:
-    assert ids(index, "Ukraine") == (["apa-0301", "std-0306"], "")
-    found, said = ids(index, "Ukraine seit 5. März 2025")
+def test_a_date_phrase_filters_and_is_not_searched_as_words(examples_index: NewsIndex) -> None:
+    assert ids(examples_index, "Ukraine") == (["apa-0301", "std-0306"], "")
+    found, said = ids(examples_index, "Ukraine seit 5. März 2025")
     assert found == ["std-0306"]
     assert said == "published since 2025-03-05 (seit 5. März 2025)"
-    assert ids(index, "Sicherheitsgarantien im März 2025")[0] == ["apa-0301", "std-0306"]
+    assert ids(examples_index, "Sicherheitsgarantien im März 2025")[0] == ["apa-0301", "std-0306"]
     # Nothing in February: the words are searched as words (see below).
-    assert ids(index, "Sicherheitsgarantien im Februar 2025")[1] == ""
+    assert ids(examples_index, "Sicherheitsgarantien im Februar 2025")[1] == ""
 
 
-def test_a_phrase_alone_lists_the_archive_of_that_time(index: NewsIndex) -> None:
-    found, said = ids(index, "gestern")
+def test_a_phrase_alone_lists_the_archive_of_that_time(examples_index: NewsIndex) -> None:
+    found, said = ids(examples_index, "gestern")
     assert found == ["apa-0305"] and said == "published 2025-03-05 (gestern)"
     # Monday to Sunday before the week of NOW, newest first.
-    assert ids(index, "letzte Woche") == (
+    assert ids(examples_index, "letzte Woche") == (
         ["std-0302", "apa-0228"],
         "published 2025-02-24 – 2025-03-02 (letzte Woche)",
     )
 
 
-def test_relative_phrases_follow_now(index: NewsIndex) -> None:
-    with Searcher(index) as searcher:
+def test_relative_phrases_follow_now(examples_index: NewsIndex) -> None:
+    with Searcher(examples_index) as searcher:
         later = searcher.search("gestern", now=datetime(2025, 3, 3, 9, tzinfo=UTC))
     assert [h.id for h in later.hits] == ["std-0302"]
 
 
-def test_phrases_narrow_since_and_until_and_can_be_turned_off(index: NewsIndex) -> None:
-    assert ids(index, "Ukraine im März 2025", since="2025-03-05")[0] == ["std-0306"]
-    assert ids(index, "Ukraine im März 2025", until="2025-03-04")[0] == ["apa-0301"]
-    found, said = ids(index, "gestern", dates=False)
+def test_phrases_narrow_since_and_until_and_can_be_turned_off(examples_index: NewsIndex) -> None:
+    assert ids(examples_index, "Ukraine im März 2025", since="2025-03-05")[0] == ["std-0306"]
+    assert ids(examples_index, "Ukraine im März 2025", until="2025-03-04")[0] == ["apa-0301"]
+    found, said = ids(examples_index, "gestern", dates=False)
     assert found == [] and said == ""
 
 
-def test_quoted_text_and_names_stay_words(index: NewsIndex) -> None:
-    assert ids(index, '"Ukraine seit März 2025"')[1] == ""
-    assert ids(index, "Vision 2030")[1] == ""
+def test_quoted_text_and_names_stay_words(examples_index: NewsIndex) -> None:
+    assert ids(examples_index, '"Ukraine seit März 2025"')[1] == ""
+    assert ids(examples_index, "Vision 2030")[1] == ""
 
 
-def test_pages_keep_the_range(index: NewsIndex) -> None:
-    whole = ids(index, "im März 2025", limit=10)[0]
+def test_pages_keep_the_range(examples_index: NewsIndex) -> None:
+    whole = ids(examples_index, "im März 2025", limit=10)[0]
     paged = [
         i
         for offset in range(0, 6, 2)
-        for i in ids(index, "im März 2025", limit=2, offset=offset)[0]
+        for i in ids(examples_index, "im März 2025", limit=2, offset=offset)[0]
     ]
     assert paged == whole and len(whole) == 4
 
 
-def test_the_cli_says_what_it_understood(index: NewsIndex) -> None:
+def test_the_cli_says_what_it_understood(examples_index: NewsIndex) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "newssearch", "search", *args, "--index", str(index.path)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={"NO_COLOR": "1", "PATH": ""},
-        )
+        return run_cli(examples_index, "search", *args)
 
     text = run("Ukraine seit 5. März 2025", "--now", NOW)
     assert "  dates: published since 2025-03-05 (seit 5. März 2025)" in text.stdout
@@ -100,10 +82,10 @@ def test_the_cli_says_what_it_understood(index: NewsIndex) -> None:
     assert off["total"] == 0 and "interpreted" not in off
 
 
-def test_a_range_with_nothing_in_it_is_searched_as_words(index: NewsIndex) -> None:
+def test_a_range_with_nothing_in_it_is_searched_as_words(examples_index: NewsIndex) -> None:
     # An undated archive (an encyclopedia) or a year nothing was published in:
     # "im Jahr 2015" belongs to the topic.
-    with Searcher(index) as searcher:
+    with Searcher(examples_index) as searcher:
         result = searcher.search("Derby im Jahr 2015", now=NOW, highlight=False)
     assert [h.id for h in result.hits] == ["std-0302"]
     assert result.interpreted == ""

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
-import pytest
-
-from newssearch import NewsIndex, Searcher, build_index, read_articles
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "news.jsonl"
+from conftest import run_cli
+from newssearch import NewsIndex, Searcher
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
-    built, _ = build_index(
-        tmp_path_factory.mktemp("spelling") / "ix", read_articles([EXAMPLES]).articles
-    )
-    return built
-
-
-def test_an_unknown_word_gets_a_suggestion(index: NewsIndex) -> None:
-    with Searcher(index) as searcher:
+def test_an_unknown_word_gets_a_suggestion(examples_index: NewsIndex) -> None:
+    with Searcher(examples_index) as searcher:
         nothing = searcher.search("Sicherheitsgarantin")
         some = searcher.search("Sicherheitsgarantin Ukraine")
     assert nothing.total == 0
@@ -34,22 +21,16 @@ def test_an_unknown_word_gets_a_suggestion(index: NewsIndex) -> None:
     assert some.suggestion.html == "<mark>Sicherheitsgarantien</mark> Ukraine"
 
 
-def test_known_words_and_umlaut_spellings_get_none(index: NewsIndex) -> None:
-    with Searcher(index) as searcher:
+def test_known_words_and_umlaut_spellings_get_none(examples_index: NewsIndex) -> None:
+    with Searcher(examples_index) as searcher:
         for query in ("Ukraine", "Oesterreich", "Bruessel", "Sicherheitsgarantien Ukraine"):
             assert searcher.search(query).suggestion is None, query
         assert searcher.search("Sicherheitsgarantin", suggest=False).suggestion is None
 
 
-def test_the_cli_searches_the_suggestion_when_nothing_is_found(index: NewsIndex) -> None:
+def test_the_cli_searches_the_suggestion_when_nothing_is_found(examples_index: NewsIndex) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "newssearch", "search", *args, "--index", str(index.path)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={"NO_COLOR": "1", "PATH": ""},
-        )
+        return run_cli(examples_index, "search", *args)
 
     text = run("Sicherheitsgarantin").stdout
     assert text.startswith("0 hits for 'Sicherheitsgarantin'; Meinten Sie:\n2 hits for")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from newssearch import Article, NewsIndex, Searcher, build_index, open_index
+from newssearch import Article, IndexSettings, NewsIndex, Searcher, build_index, open_index
 
 DATA = Path(__file__).parent / "data"
 COMMAND = (sys.executable, "-m", "newssearch", "search", "Finanzminister")
+INDEX_COMMAND = (sys.executable, "-m", "newssearch", "index")
 
 STORY = (
     "Die Bundesregierung hat am Dienstag nach langen Verhandlungen die Steuerreform "
@@ -51,7 +52,7 @@ ARTICLES = (
 
 @pytest.fixture()
 def index(tmp_path: Path) -> NewsIndex:
-    built, _ = build_index(tmp_path / "ix", ARTICLES)
+    built, _ = build_index(tmp_path / "ix", ARTICLES, settings=IndexSettings(stories=True))
     return built
 
 
@@ -122,3 +123,28 @@ def test_an_index_without_stories_searches_as_before(tmp_path: Path) -> None:
         assert searcher.search("Wien").total > 0
         old.update([Article(id="neu", title="Wien", body=STORY)])
         assert "story" not in old.schema.names()
+
+
+def test_stories_are_asked_for_when_an_index_is_made(tmp_path: Path) -> None:
+    plain, _ = build_index(tmp_path / "plain", ARTICLES)
+    with plain, Searcher(plain) as searcher:
+        assert not plain.settings.stories
+        hits = searcher.search("Finanzminister", highlight=False).hits
+    assert len(hits) == 3 and all(h.duplicates == () for h in hits)
+    source = tmp_path / "articles.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"id": a.id, "title": a.title, "body": a.body}, ensure_ascii=False) + "\n"
+            for a in ARTICLES
+        ),
+        encoding="utf-8",
+    )
+    made = subprocess.run(
+        [*INDEX_COMMAND, str(source), "--stories", "--index", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    with open_index(tmp_path / "s") as index:
+        assert index.settings.stories

@@ -92,6 +92,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="replace the index with one built from SOURCE only"
     )
+    p.add_argument(
+        "--stories",
+        action="store_true",
+        help="a new index groups wire copies of one story (search shows one, '+N ähnliche')",
+    )
     _wait_option(p)
     p.add_argument(
         "--allow-empty",
@@ -391,6 +396,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
                 path,
                 report.articles,
                 overwrite=args.rebuild,
+                settings=ns.IndexSettings(stories=args.stories),
                 progress=bar,
                 batch_size=_PROGRESS_EVERY,
                 wait=args.wait,
