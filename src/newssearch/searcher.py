@@ -61,6 +61,26 @@ class _Collected:
     copies: dict[int, list[int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One call of :meth:`Searcher.search`, its options checked (``now`` resolved)."""
+
+    text: str
+    limit: int
+    offset: int
+    filters: Filters | None
+    since: Moment | None
+    until: Moment | None
+    sort: Sort
+    snippets: SnippetOptions
+    facets: tuple[str, ...]
+    recency: RecencyBoost | None
+    now: datetime
+    dates: bool
+    suggest: bool
+    collapse: bool
+
+
 @dataclass(eq=False)
 class _View:
     """One thread's view of the index: its Whoosh searcher and what is tied to it."""
@@ -263,52 +283,62 @@ class Searcher(Closing):
             raise QueryError(
                 f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})"
             )
+        request = _Request(
+            text=text,
+            limit=limit,
+            offset=offset,
+            filters=filters,
+            since=since,
+            until=until,
+            sort=sort,
+            snippets=SnippetOptions(
+                highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
+            ),
+            facets=tuple(facets),
+            recency=recency,
+            now=datetime.now().astimezone() if now is None else range_start(now, "now"),
+            dates=dates,
+            suggest=suggest,
+            collapse=collapse,
+        )
+        return self._run(request)
+
+    def _run(self, req: _Request) -> SearchResult:
+        """Plan, collect, rescore and page one search (see :meth:`search`)."""
         started = time.perf_counter()
         limit_s = self._limits.time_limit
         deadline = None if limit_s is None else time.monotonic() + limit_s
-        moment = datetime.now().astimezone() if now is None else range_start(now, "now")
-        words, span, interpreted = _understand(text, since, until, moment, dates=dates)
+        words, span, interpreted = _understand(
+            req.text, req.since, req.until, req.now, dates=req.dates
+        )
         view = self._view()  # one view for the whole query, even if a refresh comes
-        asked_sort = sort
-        browse = _browses(words, filters, span, sort)
+        sort = req.sort
+        browse = _browses(words, req.filters, span, sort)
         if browse:  # the archive as it stands, newest first unless asked otherwise
             sort = "oldest" if sort == "oldest" else "newest"
         plan = Plan(words, wq.Every(), None) if browse else _plan(view, words)
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
-        window = max(offset + limit, RESCORE_WINDOW if rescore is not None else 1)
-        flt = _filter_query(view.keywords, filters, span)
-        boost = None
-        if recency is not None and sort == "relevance" and not browse:
-            boost = _recency(view.searcher, recency, moment)
-        collapse = collapse and sort == "relevance" and not browse
+        window = max(req.offset + req.limit, RESCORE_WINDOW if rescore is not None else 1)
+        by_score = sort == "relevance" and not browse
+        boost = _recency(view.searcher, req.recency, req.now) if req.recency and by_score else None
         found = self._collect(
-            view, plan.match, window, flt, sort, facets, deadline, boost, collapse=collapse
+            view,
+            plan.match,
+            window,
+            _filter_query(view.keywords, req.filters, span),
+            sort,
+            req.facets,
+            deadline,
+            boost,
+            collapse=req.collapse and by_score,
         )
         if interpreted and found.total == 0 and not found.partial:
             # Nothing was published then, or the archive is undated (an
             # encyclopedia's "im Jahr 2015"): the date words are the topic's.
-            again = self.search(
-                text,
-                limit=limit,
-                offset=offset,
-                filters=filters,
-                since=since,
-                until=until,
-                sort=asked_sort,
-                highlight=highlight,
-                max_fragments=max_fragments,
-                fragment_chars=fragment_chars,
-                facets=facets,
-                recency=recency,
-                now=moment,
-                dates=False,
-                suggest=suggest,
-                collapse=collapse,
-            )
+            again = self._run(replace(req, dates=False))
             note = f"nothing was {interpreted}: the date words were searched as words"
             return replace(again, warnings=(note, *again.warnings))
-        ranked = found.ranked
-        partial = found.partial
+        ranked, partial = found.ranked, found.partial
         if rescore is not None and not partial:
             # Always the same best RESCORE_WINDOW, whatever the page: one
             # ranking for every offset.  Boosts only add, so the rescored
@@ -316,16 +346,15 @@ class Searcher(Closing):
             head = self._rescore(view, ranked[:RESCORE_WINDOW], rescore, deadline, boost)
             ranked = head + ranked[RESCORE_WINDOW:]
             partial = view.accumulator.partial
-        options = SnippetOptions(
-            highlight=highlight, max_fragments=max_fragments, fragment_chars=fragment_chars
+        hits = self._page(
+            view, plan.match, ranked, req.offset, req.limit, sort, req.snippets, found.copies
         )
-        hits = self._page(view, plan.match, ranked, offset, limit, sort, options, found.copies)
-        suggestion = self._suggest(view, words, found.total) if suggest and not browse else None
+        suggestion = self._suggest(view, words, found.total) if req.suggest and not browse else None
         return SearchResult(
-            query=text,
+            query=req.text,
             total=found.total,
             took_ms=(time.perf_counter() - started) * 1000.0,
-            offset=offset,
+            offset=req.offset,
             hits=hits,
             facets=found.facets,
             partial=partial,
