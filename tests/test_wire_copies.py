@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from newssearch import Article, IndexSettings, NewsIndex, Searcher, build_index, open_index
+from newssearch import (
+    Article,
+    IndexSettings,
+    NewsIndex,
+    Searcher,
+    build_index,
+    open_index,
+    sample_articles,
+)
 
 DATA = Path(__file__).parent / "data"
 COMMAND = (sys.executable, "-m", "newssearch", "search", "Finanzminister")
@@ -148,3 +156,15 @@ def test_stories_are_asked_for_when_an_index_is_made(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     with open_index(tmp_path / "s") as index:
         assert index.settings.stories
+
+
+def test_related_leaves_out_the_articles_own_copies(tmp_path: Path) -> None:
+    # Other news around them, so that the story's words are distinctive.
+    articles = [*ARTICLES, *sample_articles()[:12]]
+    index, _ = build_index(tmp_path / "ix", articles, settings=IndexSettings(stories=True))
+    with index, Searcher(index) as searcher:
+        related = {h.id for h in searcher.related("apa-1")}
+        with_copies = {h.id for h in searcher.related("apa-1", copies=True)}
+    assert {"std-1", "kur-1"} <= with_copies
+    assert not related & {"std-1", "kur-1"}
+    assert related == with_copies - {"std-1", "kur-1"}

@@ -40,6 +40,7 @@ from newssearch.related import Related, RelatedHit
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
 from newssearch.spelling import EXACT_FIELDS, Speller, Suggestion
+from newssearch.stories import copies_of
 from newssearch.suggest import Completion, Suggester
 
 __all__ = ["Highlights", "Hit", "SearchResult", "Searcher", "search"]
@@ -364,15 +365,23 @@ class Searcher(Closing):
         )
 
     def related(
-        self, article_id: str, *, limit: int = 10, exclude: Collection[str] = ()
+        self,
+        article_id: str,
+        *,
+        limit: int = 10,
+        exclude: Collection[str] = (),
+        copies: bool = False,
     ) -> tuple[RelatedHit, ...]:
         """The ``limit`` articles most like ``article_id`` (more like this), best
         first: by its most distinctive words, title and lead weighted as the
         field boosts say (see :mod:`newssearch.related`); never the article
-        itself nor the ids in ``exclude``.  An unknown id raises
+        itself, its wire copies (in an index with stories; ``copies=True``
+        keeps them) nor the ids in ``exclude``.  An unknown id raises
         :class:`~newssearch.errors.QueryError`."""
         check_characters(article_id, "the article id")
         view = self._view()
+        if not copies:
+            exclude = {*exclude, *copies_of(view.searcher.reader(), article_id)}
         if view.related is None:
             view.related = Related(
                 view.searcher,

@@ -15,7 +15,7 @@ from newssearch.article import Article
 from newssearch.duplicates import StoryMember, assign_stories, band_keys, signature
 from newssearch.engine.documents import StoryFields
 
-__all__ = ["ReaderStories", "story_fields"]
+__all__ = ["ReaderStories", "copies_of", "story_fields"]
 
 
 class ReaderStories:
@@ -25,7 +25,8 @@ class ReaderStories:
     def __init__(self, reader: Any) -> None:
         self._reader = reader
 
-    def _live(self, fieldname: str, text: str) -> Iterator[int]:
+    def live_docs(self, fieldname: str, text: str) -> Iterator[int]:
+        """The live documents holding ``text`` in ``fieldname``."""
         reader = self._reader
         if (fieldname, text) not in reader:
             return
@@ -34,7 +35,7 @@ class ReaderStories:
                 yield docnum
 
     def candidates(self, keys: tuple[str, ...]) -> Iterable[StoryMember]:
-        docnums = {docnum for key in keys for docnum in self._live("story_bands", key)}
+        docnums = {docnum for key in keys for docnum in self.live_docs("story_bands", key)}
         for docnum in sorted(docnums):
             stored = self._reader.stored_fields(docnum)
             try:
@@ -44,7 +45,20 @@ class ReaderStories:
             yield StoryMember(str(stored["id"]), sig, str(stored.get("story", "")))
 
     def story_members(self, story: str) -> Iterable[str]:
-        return [str(self._reader.stored_fields(d)["id"]) for d in self._live("story", story)]
+        return [str(self._reader.stored_fields(d)["id"]) for d in self.live_docs("story", story)]
+
+
+def copies_of(reader: Any, article_id: str) -> list[str]:
+    """The ids of the other articles of ``article_id``'s story (none in an
+    index without stories, or for an unknown id)."""
+    if "story" not in reader.schema:
+        return []
+    stories = ReaderStories(reader)
+    for docnum in stories.live_docs("id", article_id):
+        label = reader.stored_fields(docnum).get("story")
+        if label:
+            return [i for i in stories.story_members(str(label)) if i != article_id]
+    return []
 
 
 class _NoStories:
