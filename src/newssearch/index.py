@@ -26,7 +26,7 @@ from newssearch.article import Article
 from newssearch.closing import Closing
 from newssearch.config import DEFAULT_WAIT, FORMAT_VERSION, IndexSettings
 from newssearch.engine import check_whoosh
-from newssearch.engine.documents import to_document
+from newssearch.engine.documents import live_docnums, to_document
 from newssearch.engine.schema import build_schema, has_stopword_twins
 from newssearch.engine.storage import (
     Store,
@@ -293,7 +293,9 @@ class NewsIndex(Closing):
             batch = list({article.id: article for article in articles}.values())
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
-                existing = set() if empty else {a.id for a in batch if _is_live(reader, a.id)}
+                existing = (
+                    set() if empty else {a.id for a in batch if live_docnums(reader, "id", a.id)}
+                )
                 stories = (
                     story_fields(batch, None if empty else reader) if self.settings.stories else {}
                 )
@@ -387,13 +389,6 @@ def _workers(count: int, procs: int | None) -> int:
             raise ValueError(f"procs must be at least 1, not {procs}")
         return procs
     return min(os.cpu_count() or 1, 4) if count >= PARALLEL_MIN_ARTICLES else 1
-
-
-def _is_live(reader: Any, doc_id: str) -> bool:
-    """Whether a document with ``doc_id`` is in the index and not deleted."""
-    if ("id", doc_id) not in reader:
-        return False
-    return any(not reader.is_deleted(n) for n in reader.postings("id", doc_id).all_ids())
 
 
 def _init_index(path: Path, settings: IndexSettings) -> None:

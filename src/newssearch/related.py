@@ -33,7 +33,7 @@ from newssearch.article import TEXT_FIELDS, Article
 from newssearch.cache import BoundedCache
 from newssearch.config import FieldBoosts
 from newssearch.engine.accumulate import Accumulator
-from newssearch.engine.documents import from_stored
+from newssearch.engine.documents import from_stored, live_docnums
 from newssearch.errors import QueryError
 
 __all__ = ["Related", "RelatedHit", "RelatedOptions", "related"]
@@ -117,7 +117,7 @@ class Related:
         if limit < 0:
             raise ValueError(f"limit must be >= 0, not {limit!r}")
         reader = self._reader
-        own = _live_docnums(reader, article_id)
+        own = live_docnums(reader, "id", article_id)
         if not own:
             raise QueryError(f"no article with id {article_id!r} in the index")
         if limit == 0:
@@ -128,7 +128,7 @@ class Related:
         scores = self._accumulator.scores(_query(terms, self._boosts.as_dict()))
         skip = set(own)
         for other in exclude:
-            skip.update(_live_docnums(reader, other))
+            skip.update(live_docnums(reader, "id", other))
         for docnum in skip:
             scores.pop(docnum, None)
         best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
@@ -220,13 +220,6 @@ def _field_frequency(reader: Any, fieldname: str, text: str) -> int:
         return int(reader.doc_frequency(fieldname, text))
     except Exception:  # a field the index lacks
         return 0
-
-
-def _live_docnums(reader: Any, article_id: str) -> list[int]:
-    """The document numbers of the live documents with ``article_id``."""
-    if ("id", article_id) not in reader:
-        return []
-    return [n for n in reader.postings("id", article_id).all_ids() if not reader.is_deleted(n)]
 
 
 def _display_title(article: Article) -> str:

@@ -8,12 +8,12 @@ keys (a term of ``story_bands``), checked with their stored signatures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from newssearch.article import Article
 from newssearch.duplicates import StoryMember, assign_stories, band_keys, signature
-from newssearch.engine.documents import StoryFields
+from newssearch.engine.documents import StoryFields, live_docnums
 
 __all__ = ["ReaderStories", "copies_of", "story_fields"]
 
@@ -25,17 +25,9 @@ class ReaderStories:
     def __init__(self, reader: Any) -> None:
         self._reader = reader
 
-    def live_docs(self, fieldname: str, text: str) -> Iterator[int]:
-        """The live documents holding ``text`` in ``fieldname``."""
-        reader = self._reader
-        if (fieldname, text) not in reader:
-            return
-        for docnum in reader.postings(fieldname, text).all_ids():
-            if not reader.is_deleted(docnum):
-                yield docnum
-
     def candidates(self, keys: tuple[str, ...]) -> Iterable[StoryMember]:
-        docnums = {docnum for key in keys for docnum in self.live_docs("story_bands", key)}
+        reader = self._reader
+        docnums = {d for key in keys for d in live_docnums(reader, "story_bands", key)}
         for docnum in sorted(docnums):
             stored = self._reader.stored_fields(docnum)
             try:
@@ -45,7 +37,8 @@ class ReaderStories:
             yield StoryMember(str(stored["id"]), sig, str(stored.get("story", "")))
 
     def story_members(self, story: str) -> Iterable[str]:
-        return [str(self._reader.stored_fields(d)["id"]) for d in self.live_docs("story", story)]
+        reader = self._reader
+        return [str(reader.stored_fields(d)["id"]) for d in live_docnums(reader, "story", story)]
 
 
 def copies_of(reader: Any, article_id: str) -> list[str]:
@@ -54,7 +47,7 @@ def copies_of(reader: Any, article_id: str) -> list[str]:
     if "story" not in reader.schema:
         return []
     stories = ReaderStories(reader)
-    for docnum in stories.live_docs("id", article_id):
+    for docnum in live_docnums(reader, "id", article_id):
         label = reader.stored_fields(docnum).get("story")
         if label:
             return [i for i in stories.story_members(str(label)) if i != article_id]

@@ -18,7 +18,14 @@ from typing import Any
 from newssearch.article import ARTICLE_FIELDS, Article, role_of, trusted_article
 from newssearch.engine.schema import exact_field, stopword_field
 
-__all__ = ["StoryFields", "from_stored", "from_stored_time", "to_document", "to_stored_time"]
+__all__ = [
+    "StoryFields",
+    "from_stored",
+    "from_stored_time",
+    "live_docnums",
+    "to_document",
+    "to_stored_time",
+]
 
 
 def to_stored_time(moment: datetime) -> datetime:
@@ -97,3 +104,10 @@ def from_stored(stored: Mapping[str, Any]) -> Article:
             )
         values[name] = value
     return trusted_article(values)
+
+
+def live_docnums(reader: Any, fieldname: str, text: str) -> list[int]:
+    """The numbers of the live (not deleted) documents holding ``text`` in ``fieldname``."""
+    if (fieldname, text) not in reader:
+        return []
+    return [n for n in reader.postings(fieldname, text).all_ids() if not reader.is_deleted(n)]
