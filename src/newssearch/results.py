@@ -5,11 +5,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newssearch.article import ARTICLE_FIELDS, Article
 from newssearch.highlight import Fragment
-from newssearch.spelling import Suggestion
+
+if TYPE_CHECKING:  # the speller (and the analysis it imports) only when a search runs
+    from newssearch.spelling import Suggestion
 
 __all__ = ["Highlights", "Hit", "SearchResult"]
 

@@ -447,7 +447,9 @@ class Searcher(Closing):
             partial = view.accumulator.partial
             if boost is not None:
                 scores = {docnum: score * boost(docnum) for docnum, score in scores.items()}
-        shown, copies = _collapse(scores, stories(view.searcher)) if collapse else (scores, {})
+        story = stories(view.searcher) if collapse else None
+        # An index without stories (the default) has nothing to collapse.
+        shown, copies = _collapse(scores, story) if story is not None else (scores, {})
         if sort == "relevance":
             best = heapq.nsmallest(window, shown.items(), key=lambda item: (-item[1], item[0]))
             ranked = [(score, docnum) for docnum, score in best]

@@ -54,11 +54,11 @@ def publication_ages(searcher: Any, now: datetime) -> Callable[[int], float | No
     return age
 
 
-def stories(searcher: Any) -> Callable[[int], str | None]:
-    """The story label of a document by its number (``None``: none, or an index
-    without stories)."""
+def stories(searcher: Any) -> Callable[[int], str | None] | None:
+    """The story label of a document by its number (``None`` for a document
+    without one); ``None`` for an index without stories."""
     if "story" not in searcher.schema:
-        return lambda docnum: None
+        return None
     value = _values(searcher, "story", translate=True)
 
     def story(docnum: int) -> str | None:

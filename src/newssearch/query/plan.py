@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from whoosh import query as wq
 
-from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer, stopword_analyzer
+from newssearch.analysis import PHRASE_KINDS, GermanAnalyzer
 from newssearch.config import FieldBoosts, QueryLimits, Ranking
 from newssearch.engine.parser import make_parser
 from newssearch.engine.schema import exact_field, stopword_field
@@ -90,8 +90,9 @@ class Planner:
         self._analyzer = analyzer
         self._exact_analyzer = schema[exact_field("title")].analyzer
         #: The stopword twins' analyzer, if the index has them (format 3 on).
+        stop_twin = stopword_field("title")
         self._stopwords: GermanAnalyzer | None = (
-            stopword_analyzer(analyzer.config) if stopword_field("title") in schema else None
+            schema[stop_twin].analyzer if stop_twin in schema else None
         )
         self._parser = make_parser(schema, boosts=boosts, ranking=ranking)
         self._rewriter = Rewriter(analyzer, stopwords=self._stopwords)
