@@ -184,16 +184,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("related", help="list the articles most like article ID")
     p.add_argument("id", metavar="ID")
-    _index_option(p)
-    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help="articles to show")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _list_options(p, "articles to show")
     p.set_defaults(run=_cmd_related)
 
     p = sub.add_parser("suggest", help="complete PREFIX from the index's words and titles")
     p.add_argument("prefix", metavar="PREFIX")
-    _index_option(p)
-    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help="completions")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _list_options(p, "completions")
     p.set_defaults(run=_cmd_suggest)
 
     p = sub.add_parser("analyze", help="show the tokens the German analyzer makes of TEXT")
@@ -551,6 +547,18 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _list_options(p: argparse.ArgumentParser, what: str) -> None:
+    """``--index``, ``--limit N`` (of ``what``) and ``--json``, for the commands that list."""
+    _index_option(p)
+    p.add_argument("--limit", type=_non_negative, default=10, metavar="N", help=what)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _published(article: ns.Article) -> str | None:
+    """``article.published`` in ISO 8601, as ``--json`` shows it (``None``: undated)."""
+    return None if article.published is None else article.published.isoformat()
+
+
 def _cmd_related(args: argparse.Namespace) -> int:
     with _open_for_search(args.index) as index, ns.Searcher(index) as searcher:
         hits = searcher.related(args.id, limit=args.limit)
@@ -563,9 +571,7 @@ def _cmd_related(args: argparse.Namespace) -> int:
                     "rank": h.rank,
                     "score": round(h.score, 6),
                     "title": h.title,
-                    "published": None
-                    if h.article.published is None
-                    else h.article.published.isoformat(),
+                    "published": _published(h.article),
                     "section": h.article.section,
                     "source": h.article.source,
                 }
@@ -697,7 +703,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
                 "score": None if hit.score is None else round(hit.score, 6),
                 "title": hit.title,
                 "lead": article.lead,
-                "published": None if article.published is None else article.published.isoformat(),
+                "published": _published(article),
                 "section": article.section,
                 "source": article.source,
                 "author": article.author,
