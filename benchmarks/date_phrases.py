@@ -1,6 +1,12 @@
-"""Measure the German date-phrase reader on a labelled query list.
+"""Measure the German date-phrase reader on labelled query lists.
 
-    python benchmarks/date_phrases.py [--data benchmarks/data/date_phrases.tsv] [--errors]
+    python benchmarks/date_phrases.py [--data FILE ...] [--errors] [--repeat N] [--json FILE]
+
+Without ``--data`` every ``benchmarks/data/date_phrases*.tsv`` is measured in
+one run: ``date_phrases.tsv`` (written alongside the rules),
+``date_phrases_heldout.tsv`` (written after them, before they were changed for
+it) and ``date_phrases_heldout2.tsv`` (written after those changes); ``--data``
+(repeatable) picks lists.
 
 Each row of the list is ``kind, query, since, until`` for ``now`` =
 2016-06-15T12:00Z: ``date`` rows with the expected range (ISO days, ``until``
@@ -9,25 +15,28 @@ month names in names and topics).  Printed per reader: correct ranges (share of
 ``date`` rows with exactly the expected range), in range (lenient: the first
 day found lies in the expected range), misfires (share of ``plain``
 rows given a range), missed (share of ``date`` rows given none) and the time
-per query.  When the ``dateparser`` package is installed, its
-``search_dates(text, languages=['de'])`` is measured on the same list as a
-comparison (a found date counts as that day); it is never a dependency.
+per query (the best of ``--repeat`` passes over the list).  When the
+``dateparser`` package is installed, its ``search_dates(text,
+languages=['de'])`` is measured on the same list as a comparison (a found date
+counts as that day); it is never a dependency.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from newssearch.query.dates import find_dates
 
-DATA = Path(__file__).resolve().parent / "data" / "date_phrases.tsv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA = DATA_DIR / "date_phrases.tsv"
 NOW = datetime(2016, 6, 15, 12, tzinfo=UTC)
 
 #: A reader: query → (since, until exclusive) as days, or ``None`` for no range.
@@ -45,6 +54,7 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Score:
     name: str
+    data: str
     correct: float
     misfires: float
     missed: float
@@ -97,14 +107,18 @@ def dateparser_reader() -> Reader | None:
     return read
 
 
-def measure(name: str, reader: Reader, rows: list[Row]) -> Score:
+def measure(
+    name: str, reader: Reader, rows: list[Row], *, data: str = "", repeat: int = 1
+) -> Score:
     dates = [row for row in rows if row.kind == "date"]
     plain = [row for row in rows if row.kind == "plain"]
     correct = misfires = missed = inside = 0
     wrong: list[str] = []
-    started = time.perf_counter()
-    results = [reader(row.query) for row in rows]
-    elapsed = time.perf_counter() - started
+    elapsed = float("inf")
+    for _ in range(max(repeat, 1)):
+        started = time.perf_counter()
+        results = [reader(row.query) for row in rows]
+        elapsed = min(elapsed, time.perf_counter() - started)
     for row, got in zip(rows, results, strict=True):
         if row.kind == "date":
             if got is None:
@@ -119,6 +133,7 @@ def measure(name: str, reader: Reader, rows: list[Row]) -> Score:
             wrong.append(f"{row.query!r}: expected no range, got {got}")
     return Score(
         name,
+        data,
         100 * correct / len(dates),
         100 * misfires / len(plain),
         100 * missed / len(dates),
@@ -140,33 +155,54 @@ def _inside(got: tuple[date | None, date | None], row: Row) -> bool:
     return (row.since is None or row.since <= first) and (row.until is None or first < row.until)
 
 
+def all_lists() -> list[Path]:
+    """The labelled lists in ``benchmarks/data``, the original one first."""
+    return sorted(DATA_DIR.glob("date_phrases*.tsv"), key=lambda path: (path != DATA, path.name))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--data", type=Path, action="append", help="a labelled list (repeatable; default: all)"
+    )
     parser.add_argument("--errors", action="store_true", help="list the wrong answers")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes (the best counts)")
+    parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
     args = parser.parse_args(argv)
-    rows = load(args.data)
     readers: list[tuple[str, Reader]] = [("newssearch.query.dates", ours)]
     other = dateparser_reader()
     if other is not None:
         readers.append(("dateparser.search_dates", other))
-    dates = sum(row.kind == "date" for row in rows)
-    print(f"{dates} date queries, {len(rows) - dates} plain queries, now = {NOW.isoformat()}")
     columns = ("correct %", "misfires %", "missed %", "in range %", "µs/query")
-    print(f"{'reader':26} " + " ".join(f"{column:>10}" for column in columns))
-    scores = [measure(name, reader, rows) for name, reader in readers]
-    for score in scores:
-        print(
-            f"{score.name:26} {score.correct:10.1f} {score.misfires:10.1f}"
-            f" {score.missed:10.1f} {score.inside:10.1f} {score.micros:10.0f}"
-        )
+    scores: list[Score] = []
+    for number, path in enumerate(args.data or all_lists()):
+        rows = load(path)
+        dates = sum(row.kind == "date" for row in rows)
+        heading = f"{path.name}: {dates} date queries, {len(rows) - dates} plain queries"
+        print(("\n" if number else "") + f"{heading}, now = {NOW.isoformat()}")
+        print(f"{'reader':26} " + " ".join(f"{column:>10}" for column in columns))
+        these = [
+            measure(name, reader, rows, data=path.name, repeat=args.repeat)
+            for name, reader in readers
+        ]
+        for score in these:
+            print(
+                f"{score.name:26} {score.correct:10.1f} {score.misfires:10.1f}"
+                f" {score.missed:10.1f} {score.inside:10.1f} {score.micros:10.0f}"
+            )
+        if args.errors:
+            for score in these:
+                print(f"{score.name}: {len(score.wrong)} wrong")
+                for line in score.wrong:
+                    print("  " + line)
+        scores += these
     if other is None:
         print("(dateparser is not installed: no comparison row)")
-    if args.errors:
-        for score in scores:
-            print(f"\n{score.name}: {len(score.wrong)} wrong")
-            for line in score.wrong:
-                print("  " + line)
+    if args.json is not None:
+        args.json.write_text(
+            json.dumps([asdict(score) for score in scores], ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -39,6 +39,21 @@ def test_a_phrase_alone_lists_the_archive_of_that_time(examples_index: NewsIndex
     )
 
 
+def test_weekdays_and_seasons_filter_like_days_and_months(examples_index: NewsIndex) -> None:
+    # NOW is a Thursday: "am Mittwoch" is yesterday, "letzten Sonntag" 2 March.
+    assert ids(examples_index, "am Mittwoch") == (
+        ["apa-0305"],
+        "published 2025-03-05 (am Mittwoch)",
+    )
+    assert ids(examples_index, "letzten Sonntag")[0] == ["std-0302"]
+    # Meteorological seasons: the winter 2024/25 ends with February.
+    assert ids(examples_index, "Winter 2024/25") == (
+        ["apa-0228"],
+        "published 2024-12-01 – 2025-02-28 (Winter 2024/25)",
+    )
+    assert ids(examples_index, "Ukraine im Frühjahr")[0] == ["apa-0301", "std-0306"]
+
+
 def test_relative_phrases_follow_now(examples_index: NewsIndex) -> None:
     with Searcher(examples_index) as searcher:
         later = searcher.search("gestern", now=datetime(2025, 3, 3, 9, tzinfo=UTC))

@@ -6,22 +6,40 @@
 
 What is read (case-insensitive; ``ä``/``ae``/``a`` alike, so ``Maerz``, ``Marz``):
 
-* absolute: ``14.8.2025``, ``14. August 2025``, ``2025-08-14``, ``März 2016``;
-  with a marker also ``am 14.8.``, ``am 14. August``, ``im März``, ``im Jahr 2015``;
+* absolute: ``14.8.2025``, ``14. August 2025``, ``2025-08-14``, ``März 2016``,
+  ``Jan. 2016``, ``März '16`` (an apostrophe year is the latest such year not after
+  today: ``'68`` is 1968); with a marker also ``am 14.8.``, ``am 14. August``,
+  ``am ersten Juni``, ``am 13.11.15``, ``im März``, ``im Jahr 2015``, ``im März
+  letzten Jahres``, ``im Mai dieses Jahres``;
+* seasons, meteorological (``Frühling``/``Frühjahr`` March–May, ``Sommer``
+  June–August, ``Herbst`` September–November, ``Winter`` December–February):
+  ``Sommer 2015``, ``Herbst '15``, ``Winter 2014/15`` (``Winter 2015`` is the one
+  that begins in December 2015, unless that is still ahead), ``im Sommer``
+  (the latest begun), ``letzten Sommer`` (the latest that is over), ``diesen
+  Sommer``, ``im Sommer letzten Jahres``;
+* weekdays with a marker: ``am Montag`` (the latest Monday not after today),
+  ``am Montagabend``, ``seit Montag``, ``letzten Freitag`` (the latest before
+  today), ``Freitag letzter Woche``, ``Montag, 13. Juni``; ``letztes
+  Wochenende`` (Saturday and Sunday of the latest weekend that is over);
 * ``seit/ab X`` (since the start of X), ``bis [zum] X`` (up to the end of X),
   ``vor X`` (before X, X absolute), ``nach X`` (after X), ``zwischen X und Y``,
   ``vom/von X bis Y`` (``vom 1. bis 5. März 2016``: the first end borrows
   month and year from the second), also without ``vom`` when X is a day or month without year
-  (``März bis Mai 2016``, ``1.3.–5.3.2016``);
-* ``Anfang/Mitte/Ende X`` for a month or a year: the first, middle and last
+  or a third (``März bis Mai 2016``, ``1.3.–5.3.2016``, ``Ende Mai bis Anfang Juni``);
+* ``Anfang/Beginn/Mitte/Ende X`` for a month or a year: the first, middle and last
   third (days 1–10, 11–20, 21–end of a month; Jan–Apr, May–Aug, Sep–Dec of a
-  year); also ``Ende des Jahres``, ``Anfang letzten Monats``;
+  year); also ``Ende des Jahres``, ``Ende des Jahres 2015``, ``Anfang letzten
+  Monats`` and the one-word ``Jahresbeginn``/``-anfang``/``-mitte``/``-ende``
+  (``Jahresende 2015``; without a year only after a marker: ``seit
+  Jahresbeginn``, ``zum Jahresende``) and ``Monatsanfang``/``-ende``;
 * relative to ``now``: ``heute``, ``gestern``, ``vorgestern``,
   ``diese/letzte/vergangene/vorige Woche|Monat|Jahr`` (calendar weeks from
   Monday, calendar months and years), ``vor N Tagen/Wochen/Monaten/Jahren``
   (that calendar day, week, month or year), ``in den letzten N …`` and
-  ``seit N …`` (since the start of the day N units ago).  ``N`` is a numeral or
-  ``einem``, ``zwei`` … ``zwölf``.
+  ``seit N …`` (since the start of the day N units ago), ``heute vor einem
+  Jahr`` (that day).  ``N`` is a numeral or ``einem``, ``zwei`` … ``zwölf``;
+  without it ``in den letzten Tagen/Wochen/Monaten`` reads 7 days, 4 weeks and
+  6 months (``in den letzten Jahren`` is too vague and stays text).
 
 The rules against misfires — a number or month that belongs to a name stays a
 word:
@@ -36,6 +54,16 @@ word:
   ``11. September``) likewise needs a marker (``am``, ``seit`` …).
 * Anything glued to a word by ``-`` or ``/`` is part of that word
   (``heute-show``, ``Covid-19``).
+* ``Jahr 2000`` without a preposition is a name (``Jahr 2000 Problem``, ``Das
+  Jahr 1968``); a bare year range is a topic with both ends
+  (``NS-Zeit 1933 bis 1945``); ``von gestern``/``von heute`` without ``bis`` is an
+  attribute (``Schnee von gestern``, ``Die Welt von Gestern``).
+* A weekday needs a marker (``Schwarzer Freitag``, ``Freitag der 13.``, ``Tatort
+  Sonntag`` stay words), is not read in a span or after ``bis``/``vor``/``nach``
+  (``Montag bis Freitag`` is a schedule, ``bis Freitag`` a deadline), and
+  ``Welt am Sonntag``, ``Bild am Sonntag`` are newspapers.  A season after a
+  naming adjective is a name (``Prager Frühling``, ``Arabischer Frühling 2011``,
+  ``Heißer Herbst``); a two-digit year without an apostrophe stays a word (``Mai 68``).
 * A phrase about the future is a topic, not a filter (``Klimaziele bis
   2030``, ``Vision im Jahr 2050``): a range that starts after today, or an
   end-only range ending after tomorrow, stays text.  Likewise ``vor N Jahren``
@@ -181,7 +209,7 @@ _LAST = {
 #: ``heute`` before these is a name (``heute journal``, ``Heute Zeitung``).
 _NAMED_AFTER = {"journal", "show", "zeitung", "plus"}
 _DAYS_BACK = {"heute": 0, "gestern": 1, "vorgestern": 2}
-_THIRDS = {"anfang": 0, "mitte": 1, "ende": 2}
+_THIRDS = {"anfang": 0, "beginn": 0, "mitte": 1, "ende": 2}
 _MARKERS = {"im", "in", "am"}
 _YEAR_WORDS = {"jahr", "jahre", "jahres"}
 #: Words after a number that make it an amount, not a year (``ab 2000 Euro``).
@@ -191,10 +219,57 @@ _AMOUNTS = {
     "mal", "punkte", "zuschauer", "fans", "besucher", "arbeitsplatze", "jobs", "stimmen",
 }  # fmt: skip
 _DASHES = {"-", "–", "—"}
+#: Meteorological seasons by the month they begin in (``Frühjahr`` = March–May).
+_SEASONS = {"fruhling": 3, "fruhjahr": 3, "sommer": 6, "herbst": 9, "winter": 12}
+#: A season after one of these adjectives is a name (``Prager Frühling``,
+#: ``Arabischer Frühling 2011``, ``Deutscher Herbst``, ``Heißer Herbst``).
+_NAMING_ADJECTIVE = re.compile(
+    r"(?:\w*isch|prag|bonn|wien|berlin|deutsch|heis+|kalt|lang|golden|nuklear|ewig)(?:e|er|en|es|em)"
+)
+_WEEKDAYS = {
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
+    "samstag": 5, "sonnabend": 5, "sonntag": 6,
+}  # fmt: skip
+#: ``am Montagabend``: a weekday glued to a time of day is still that day.
+_DAYTIMES = ("", "abend", "morgen", "vormittag", "mittag", "nachmittag", "nacht", "fruh")
+_WEEKDAY_WORDS = {name + time: day for name, day in _WEEKDAYS.items() for time in _DAYTIMES}
+#: ``am Sonntag`` after these is a newspaper (``Welt am Sonntag``, ``Presse am Sonntag``).
+_NEWSPAPERS = {"welt", "bild", "presse", "kurier", "krone", "zeitung", "post", "tagesspiegel"}
+#: ``Jahresbeginn``, ``Monatsende``: a third (see ``_THIRDS``) of a year or month in one word.
+_THIRD_WORDS = {
+    "jahresbeginn": ("year", 0), "jahresanfang": ("year", 0), "jahresmitte": ("year", 1),
+    "jahresende": ("year", 2), "monatsbeginn": ("month", 0), "monatsanfang": ("month", 0),
+    "monatsmitte": ("month", 1), "monatsende": ("month", 2),
+}  # fmt: skip
+#: ``in den letzten Tagen/Wochen/Monaten`` without a number: 7 days, 4 weeks, 6 months.
+_VAGUE = {"tagen": ("day", 7), "wochen": ("week", 4), "monaten": ("month", 6)}
+_UNIT_WORDS = ["", "ein", "zwei", "drei", "vier", "funf", "sechs", "sieben", "acht", "neun"]
+#: Ordinal days in the dative (``am ersten Juni``, ``vom dritten bis fünften Mai``).
+_ORDINALS = {
+    **{
+        word: day
+        for day, word in enumerate(
+            ["ersten", "zweiten", "dritten", "vierten", "funften", "sechsten", "siebten",
+             "achten", "neunten", "zehnten", "elften", "zwolften"],
+            start=1,
+        )
+    },
+    "siebenten": 7,
+    **{f"{_UNIT_WORDS[n]}zehnten": 10 + n for n in (3, 4, 5, 8, 9)},
+    "sechzehnten": 16, "siebzehnten": 17, "zwanzigsten": 20,
+    **{f"{_UNIT_WORDS[n]}undzwanzigsten": 20 + n for n in range(1, 10)},
+    "dreisigsten": 30, "dreissigsten": 30, "einunddreisigsten": 31, "einunddreissigsten": 31,
+}  # fmt: skip
 
-_TOKEN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d+(?:\.\d+)*\.?|[^\W\d_]+|\S")
+_TOKEN = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{2}(?:\d{2})?(?!\d)|['’]\d{2}(?!\d)"
+    r"|\d+(?:\.\d+)*\.?|[^\W\d_]+|\S"
+)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?")
+_DMYY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2})")
+_SHORT_YEAR = re.compile(r"['’](\d{2})")
+_WINTER_YEARS = re.compile(r"(\d{4})/(\d{2}|\d{4})")
 _DM = re.compile(r"(\d{1,2})\.(\d{1,2})\.")
 _D = re.compile(r"(\d{1,2})\.")
 _YEAR = re.compile(r"\d{4}")
@@ -222,6 +297,7 @@ class _Parts:
     year: int | None
     month: int | None
     day: int | None
+    short: bool = False  # a two-digit year in a dotted day (``13.11.15``): needs a marker
 
 
 def _add_months(day: date, months: int) -> date:
@@ -304,13 +380,28 @@ class _Reader:
                 if self._glued(start, end) or not self._plausible(low, high):
                     hit = None
             if hit is None:
-                # A date that is not one (``31. Februar 2016``) stays whole.
-                written = self._parts(i)
-                i = written[1] if written is not None else i + 1
+                i = self._skip(i)
                 continue
             found.append((start, end, low, high))
             i = j
         return found
+
+    def _skip(self, i: int) -> int:
+        """The next token to try after no phrase starts at ``i``."""
+        if self._word(i) == "von" and self._word(i + 1) in _DAYS_BACK:
+            # ``Schnee von gestern``, ``Die Welt von Gestern``: without ``bis``
+            # it is an attribute, not a time.
+            return i + 2
+        # A date that is not one (``31. Februar 2016``) stays whole.
+        written = self._parts(i)
+        if written is None:
+            return i + 1
+        parts, j = written
+        if parts.month is None and self._word(j) in ("bis", *_DASHES):
+            # A bare year range is a topic (``NS-Zeit 1933 bis 1945``): its
+            # second end is not ``bis 1945`` either.
+            return j + 1
+        return j
 
     def _glued(self, start: int, end: int) -> bool:
         before = self.text[start - 1] if start > 0 else " "
@@ -323,7 +414,7 @@ class _Reader:
         return high is None or high <= self.today + timedelta(days=1)
 
     def _word(self, i: int) -> str:
-        return self.low[i] if i < len(self.low) else ""
+        return self.low[i] if 0 <= i < len(self.low) else ""
 
     # -- phrases: (since, until, next token) ---------------------------------
 
@@ -331,6 +422,11 @@ class _Reader:
         word = self._word(i)
         if word in ("vom", "von", "zwischen"):
             return self._between(i + 1, "und" if word == "zwischen" else "bis")
+        if word in _THIRDS:
+            # ``Ende Mai bis Anfang Juni 2016``
+            span = self._between(i, "bis")
+            if span is not None:
+                return span
         written = self._parts(i)
         if written is not None and written[0].year is None:
             # ``März bis Mai 2016``, ``1.–5. März 2016``: a span needs no marker
@@ -339,7 +435,7 @@ class _Reader:
             if span is not None:
                 return span
         if word == "in" and self._word(i + 1) == "den":
-            hit = self._last_units(i + 2)
+            hit = self._last_units(i + 2, vague=True)
             if hit is not None:
                 return hit
         if word in ("letzten", "vergangenen"):
@@ -352,13 +448,13 @@ class _Reader:
                 if counted is not None:
                     unit, count, j = counted
                     return _back(self.today, unit, count), None, j
-            read = self._period(i + 2 if self._word(i + 1) == "dem" else i + 1)
+            read = self._period(self._after(i + 1, ("dem",)))
             if read is not None:
                 return read[0].start, None, read[1]
             return None
         if word == "bis":
-            j = i + 2 if self._word(i + 1) in ("zum", "zur") else i + 1
-            read = self._period(j)
+            # ``bis Freitag`` is a deadline ahead, not a time past.
+            read = self._period(self._after(i + 1, ("zum", "zur")), weekdays=False)
             return None if read is None else (None, read[0].end, read[1])
         if word == "vor":
             counted = self._count(i + 1)
@@ -366,20 +462,18 @@ class _Reader:
                 unit, count, j = counted
                 period = _unit_period(_back(self.today, unit, count), unit)
                 return period.start, period.end, j
-            j = i + 2 if self._word(i + 1) == "dem" else i + 1
-            read = self._period(j, partial=False)
+            read = self._period(self._after(i + 1, ("dem",)), partial=False, weekdays=False)
             return None if read is None else (None, read[0].start, read[1])
         if word == "nach":
-            j = i + 2 if self._word(i + 1) == "dem" else i + 1
-            read = self._period(j, partial=False)
+            read = self._period(self._after(i + 1, ("dem",)), partial=False, weekdays=False)
             return None if read is None else (read[0].end, None, read[1])
+        if word == "am" and self._word(i - 1) in _NEWSPAPERS and self._weekday(i + 1) is not None:
+            return None  # ``Welt am Sonntag``
         j = i
         if word in _MARKERS:
-            j += 1
-            if self._word(j) == "der":
-                j += 1
-        if self._word(j) in _YEAR_WORDS and _YEAR.fullmatch(self._word(j + 1)):
-            j += 1
+            j = self._after(i + 1, ("der",))
+        elif word in ("zu", "zum") and self._word(i + 1) in _THIRD_WORDS:
+            j += 1  # ``zum Jahresende 2015``
         read = self._period(j)
         if read is None:
             return None
@@ -388,10 +482,22 @@ class _Reader:
             return None
         return period.start, period.end, end
 
+    def _after(self, i: int, articles: tuple[str, ...]) -> int:
+        """Token ``i`` past an article and a ``Jahr`` before a year (``seit dem
+        Jahr 2015``); ``Jahr 2000`` without a preposition is a name."""
+        if self._word(i) in articles:
+            i += 1
+        if self._word(i) in _YEAR_WORDS and self._year(i + 1)[0] is not None:
+            i += 1
+        return i
+
     def _between(self, i: int, joiner: str) -> tuple[date, date, int] | None:
+        if joiner == "und" and self._word(i) == "dem":
+            i += 1  # ``zwischen dem 1. und dem 10. Juni``
         first = self._parts(i)
         if first is None:
-            read = self._period(i)
+            # ``Montag bis Freitag`` is a weekly schedule, not a time.
+            read = self._period(i, weekdays=False)
             if read is None:
                 return None
             parts, j, first_period = None, read[1], read[0]
@@ -401,9 +507,9 @@ class _Reader:
         if self._word(j) not in (joiner, *_DASHES):
             return None
         j += 1
-        if joiner == "bis" and self._word(j) in ("zum", "zur"):
+        if self._word(j) in (("zum", "zur") if joiner == "bis" else ("dem",)):
             j += 1
-        second = self._period(j)
+        second = self._period(j, weekdays=False)
         if second is None:
             return None
         if first_period is None:
@@ -416,10 +522,12 @@ class _Reader:
             return None
         return first_period.start, second[0].end, second[1]
 
-    def _last_units(self, i: int) -> tuple[date, None, int] | None:
+    def _last_units(self, i: int, *, vague: bool = False) -> tuple[date, None, int] | None:
         if self._word(i) not in _LAST:
             return None
         counted = self._count(i + 1)
+        if counted is None and vague and self._word(i + 1) in _VAGUE:
+            counted = (*_VAGUE[self._word(i + 1)], i + 2)
         if counted is None:
             return None
         unit, count, j = counted
@@ -440,34 +548,123 @@ class _Reader:
 
     # -- periods --------------------------------------------------------------
 
-    def _period(self, i: int, *, partial: bool = True) -> _Read | None:
+    def _period(self, i: int, *, partial: bool = True, weekdays: bool = True) -> _Read | None:
         """A period at token ``i``: relative, absolute or a third of one."""
         word = self._word(i)
         if word in _THIRDS:
-            inner = self._relative(i + 1, genitive=True) or self._period(i + 1)
+            inner = (
+                self._relative(i + 1, genitive=True) or self._period(self._after(i + 1, ("des",)))
+                if self._word(i + 1) == "des"
+                else self._period(i + 1)
+            )
             if inner is None:
                 return None
             third = _third(inner[0], _THIRDS[word])
             return None if third is None else (third, inner[1], False)
+        if word in _THIRD_WORDS:
+            return self._third_word(i)
         relative = self._relative(i)
         if relative is not None:
             return relative
+        if word in _SEASONS:
+            return self._season(i)
+        if weekdays and self._weekday(i) is not None:
+            return self._weekday_period(i)
         read = self._parts(i)
         if read is None:
             return None
         parts, j = read
         if parts.month is None and parts.day is not None:
             return None
-        needs_marker = parts.year is None or parts.month is None
+        needs_marker = parts.year is None or parts.month is None or parts.short
         if not partial and parts.year is None:
             return None
         period = self._resolve(parts)
         return None if period is None else (period, j, needs_marker)
 
+    def _third_word(self, i: int) -> _Read | None:
+        unit, which = _THIRD_WORDS[self._word(i)]
+        year, j = self._year(i + 1) if unit == "year" else (None, i + 1)
+        if year is not None and not self.oldest <= year <= 9998:
+            return None
+        start = self.today if year is None else date(year, 1, 1)
+        third = _third(_unit_period(start, unit), which)
+        return None if third is None else (third, j, year is None)
+
+    def _season(self, i: int, which: str = "") -> _Read | None:
+        """``Sommer 2015``, ``Winter 2014/15``, ``im Herbst``; ``which`` is a
+        word of ``_LAST`` or ``_THIS`` before it."""
+        first = _SEASONS[self._word(i)]
+        if not which and _NAMING_ADJECTIVE.fullmatch(self._word(i - 1)):
+            return None
+        span = _WINTER_YEARS.fullmatch(self._word(i + 1))
+        if span is not None:
+            start, end = int(span[1]), int(span[2])
+            if len(span[2]) == 2:
+                end += start - start % 100 + (100 if end < start % 100 else 0)
+            if first != 12 or end != start + 1:
+                return None  # ``Herbst 2014/15``, ``Winter 2014/17``
+            year: int | None = start
+            j = i + 2
+        else:
+            year, j = (None, i + 1) if which else self._year(i + 1)
+        if year is not None and not self.oldest <= year <= 9998:
+            return None
+        latest = (
+            self.today.year
+            if date(self.today.year, first, 1) <= self.today
+            else self.today.year - 1
+        )
+        if year is None:
+            year = latest
+            if which in _LAST and _add_months(date(year, first, 1), 3) > self.today:
+                year -= 1  # ``letzten Sommer``: the latest that is over
+            elif which in _THIS and _add_months(date(year, first, 1), 3) <= self.today:
+                year = self.today.year  # ``diesen Herbst``: this year's
+        elif first == 12 and span is None and date(year, 12, 1) > self.today:
+            year -= 1  # ``Winter 2016`` in June 2016: the one that ended in it
+        if not self.oldest <= year <= 9998:
+            return None
+        start_day = date(year, first, 1)
+        needs_marker = not which and j == i + 1
+        return _Period(start_day, _add_months(start_day, 3), "season"), j, needs_marker
+
+    def _weekday(self, i: int) -> int | None:
+        """Monday = 0 … Sunday = 6 for a weekday word (``Montagabend`` too)."""
+        return _WEEKDAY_WORDS.get(self._word(i))
+
+    def _weekday_period(self, i: int) -> _Read | None:
+        """``Montag`` (the latest not after today, needs a marker), ``Montag, 13.
+        Juni`` (that date), ``Freitag letzter Woche``."""
+        number = self._weekday(i)
+        assert number is not None
+        j = i + 1
+        if self._word(j) == ",":
+            j += 1
+        if self._word(j) in ("den", "dem"):
+            j += 1
+        written = self._parts(j)
+        if written is not None and written[0].day is not None:
+            period = self._resolve(written[0])
+            return None if period is None else (period, written[1], False)
+        which = self._word(i + 1)
+        if self._word(i + 2) == "woche" and (which in _LAST or which in _THIS):
+            week = self.today - timedelta(weeks=1 if which in _LAST else 0)
+            monday = week - timedelta(days=week.weekday())
+            return _unit_period(monday + timedelta(days=number), "day"), i + 3, False
+        back = (self.today.weekday() - number) % 7
+        return _unit_period(self.today - timedelta(days=back), "day"), i + 1, True
+
     def _relative(self, i: int, *, genitive: bool = False) -> _Read | None:
         word = self._word(i)
         if word in _DAYS_BACK and self._word(i + 1) not in _NAMED_AFTER:
             day = self.today - timedelta(days=_DAYS_BACK[word])
+            if word == "heute" and self._word(i + 1) == "vor":
+                # ``heute vor einem Jahr``: that day a year ago
+                counted = self._count(i + 2)
+                if counted is not None:
+                    unit, count, j = counted
+                    return _unit_period(_back(day, unit, count), "day"), j, False
             return _unit_period(day, "day"), i + 1, False
         j = i
         if genitive and word == "des" and self._word(i + 1) in _LAST:
@@ -477,12 +674,32 @@ class _Reader:
             return None
         if which == "des" and not genitive:
             return None
-        unit = _UNITS.get(self._word(j + 1))
-        if unit is None or unit == "day" or self._word(j + 1) in ("jahren", "monaten", "wochen"):
+        following = self._word(j + 1)
+        if following in _SEASONS and which != "des":
+            return self._season(j + 1, which)
+        weekday = self._weekday(j + 1)
+        if which in _LAST and weekday is not None:
+            # ``letzten Freitag``: the latest before today
+            back = (self.today.weekday() - weekday - 1) % 7 + 1
+            return _unit_period(self.today - timedelta(days=back), "day"), j + 2, False
+        if which in _LAST and following == "wochenende":
+            saturday = self.today - timedelta(days=(self.today.weekday() - 5) % 7)
+            if saturday + timedelta(days=2) > self.today:
+                saturday -= timedelta(days=7)
+            return _Period(saturday, saturday + timedelta(days=2), "span"), j + 2, False
+        if which == "des" and following in _YEAR_WORDS and self._year(j + 2)[0] is not None:
+            return None  # ``des Jahres 2015`` is that year, not this one
+        unit = _UNITS.get(following, "")
+        if not unit or unit == "day" or self._word(j + 1) in ("jahren", "monaten", "wochen"):
             return None
         day = self.today
         if which in _LAST:
             day = _back(self.today, unit, 1)
+        weekday = self._weekday(j + 2)
+        if unit == "week" and weekday is not None:
+            # ``letzte Woche Donnerstag``: that day of the week
+            monday = day - timedelta(days=day.weekday())
+            return _unit_period(monday + timedelta(days=weekday), "day"), j + 3, False
         return _unit_period(day, unit), j + 2, False
 
     def _parts(self, i: int) -> tuple[_Parts, int] | None:
@@ -494,10 +711,20 @@ class _Reader:
             match = pattern.fullmatch(word)
             if match:
                 numbers = [int(g) for g in match.groups()]
-                return _Parts(*(numbers[k] for k in order)), i + 1
+                return _Parts(numbers[order[0]], numbers[order[1]], numbers[order[2]]), i + 1
+        match = _DMYY.fullmatch(word)
+        if match:
+            year = self._short_year(int(match[3]))
+            return _Parts(year, int(match[2]), int(match[1]), short=True), i + 1
         match = _DM.fullmatch(word)
         if match:
             return _Parts(None, int(match[2]), int(match[1])), i + 1
+        if word in _ORDINALS:
+            month_read = self._month(i + 1)
+            if month_read is None:  # ``vom ersten bis dritten Juni``
+                return _Parts(None, None, _ORDINALS[word]), i + 1
+            found_year, j = self._year(month_read[1])
+            return _Parts(found_year, month_read[0], _ORDINALS[word]), j
         match = _D.fullmatch(word)
         if match:
             month_read = self._month(i + 1)
@@ -508,11 +735,14 @@ class _Reader:
         month_read = self._month(i)
         if month_read is not None:
             found_year, j = self._year(month_read[1])
-            if found_year is None and word in _ABBREVIATED:
-                return None
+            if found_year is None and word in _ABBREVIATED and month_read[1] == i + 1:
+                return None  # ``Jan Böhmermann``; but ``im Okt.``
             return _Parts(found_year, month_read[0], None), j
         if _YEAR.fullmatch(word) and self._word(i + 1) not in _AMOUNTS:
             return _Parts(int(word), None, None), i + 1
+        short = _SHORT_YEAR.fullmatch(word)
+        if short is not None:
+            return _Parts(self._short_year(int(short[1])), None, None), i + 1
         return None
 
     def _month(self, i: int) -> tuple[int, int] | None:
@@ -524,10 +754,30 @@ class _Reader:
         return _MONTHS[word], i + 1
 
     def _year(self, i: int) -> tuple[int | None, int]:
+        """The year written at token ``i``: ``2015``, ``'15``, ``letzten Jahres``,
+        ``dieses Jahres``, ``des Jahres 2015``, ``des Vorjahres``."""
         word = self._word(i)
         if _YEAR.fullmatch(word):
             return int(word), i + 1
+        short = _SHORT_YEAR.fullmatch(word)
+        if short is not None:
+            return self._short_year(int(short[1])), i + 1
+        j = i + 1 if word == "des" else i
+        which = self._word(j)
+        if which == "vorjahres":
+            return self.today.year - 1, j + 1
+        if which == "jahres" and j > i and _YEAR.fullmatch(self._word(j + 1)):
+            return int(self._word(j + 1)), j + 2
+        if self._word(j + 1) == "jahres" and (
+            which in _LAST or (which in _THIS and which != "des")
+        ):
+            return self.today.year - (which in _LAST), j + 2
         return None, i
+
+    def _short_year(self, short: int) -> int:
+        """``'15`` is 2015 and ``'68`` 1968 (in 2016): the latest not after today."""
+        century = self.today.year - self.today.year % 100
+        return century + short if century + short <= self.today.year else century - 100 + short
 
     def _resolve(self, parts: _Parts, *, borrow: _Parts | None = None) -> _Period | None:
         year, month, day = parts.year, parts.month, parts.day
