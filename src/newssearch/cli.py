@@ -209,6 +209,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_delete)
 
     p = sub.add_parser(
+        "export",
+        help="write the index for OpenSearch/Elasticsearch",
+        description="Write OUTDIR/index.json (settings and mappings: the German analysis "
+        "chain, BM25, the fields), OUTDIR/articles.ndjson (every article in _bulk format) "
+        "and OUTDIR/README.txt (the curl commands that create and load the index).",
+    )
+    p.add_argument("target", choices=["opensearch"], help="the engine to export to")
+    p.add_argument("outdir", metavar="OUTDIR", type=Path, help="directory to write (new or empty)")
+    _index_option(p)
+    p.add_argument(
+        "--name", default="news", metavar="NAME", help="index name in README.txt (default: news)"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace OUTDIR if it is not empty")
+    p.set_defaults(run=_cmd_export)
+
+    p = sub.add_parser(
         "eval",
         help="measure ranking quality on a test collection",
         description="Index DOCS (JSON Lines articles) in a temporary index, search every "
@@ -609,6 +625,19 @@ def _cmd_delete(args: argparse.Namespace) -> int:
     with ns.open_index(args.index or default_index_path()) as index:
         deleted = index.delete(args.ids, wait=args.wait)
     print(f"deleted {deleted} of {len(args.ids)} articles")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from newssearch.opensearch import export_opensearch  # only this command needs it
+
+    with ns.open_index(args.index or default_index_path()) as index:
+        summary = export_opensearch(index, args.outdir, name=args.name, overwrite=args.overwrite)
+    print(
+        f"exported {summary.articles} articles to {summary.directory}: "
+        f"{summary.index_json.name}, {summary.articles_ndjson.name}, {summary.readme.name}"
+    )
+    print(f"load them into OpenSearch with the commands in {summary.readme}")
     return EXIT_OK
 
 
