@@ -104,8 +104,9 @@ def read_dev(path: Path) -> list[Gold]:
 
 
 def split_all(splitter: CompoundSplitter, rows: Iterable[Gold]) -> dict[str, tuple[str, ...]]:
-    """The splitter's parts for each word, split as the search analyzer does (lowercased)."""
-    return {g.word: splitter.split(g.word.lower()) for g in rows}
+    """The splitter's parts for each word, split as the search analyzer does: lowercased,
+    told whether the word can be a noun by its case in the text."""
+    return {g.word: splitter.split(g.word.lower(), noun=not g.word.islower()) for g in rows}
 
 
 def score(
