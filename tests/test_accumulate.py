@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from whoosh import query as wq
 
 from newssearch import Searcher, build_index, open_index
 from newssearch.engine.accumulate import Accumulator
+from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import BestField
 from newssearch.index import NewsIndex
 from newssearch.sample import sample_articles
@@ -145,3 +147,81 @@ def test_phrases_of_any_length_and_slop_match_as_in_whoosh(sample_index: NewsInd
                         assert score == pytest.approx(expected[docnum], rel=1e-9)
                     matched += bool(expected)
         assert matched > 20  # most runs are found, in their own article at least
+
+
+# -- decoded posting blocks, cached --------------------------------------------------
+
+
+@pytest.mark.parametrize("max_bytes", [0, 20_000, 64 << 20])
+def test_scores_are_the_same_cold_warm_and_with_blocks_evicted(
+    sample_index: NewsIndex, max_bytes: int
+) -> None:
+    """No cache, one so small that blocks are evicted while a query runs, and a
+    large one: the same scores as Whoosh's, on the first run and the second."""
+    with Searcher(sample_index) as s:
+        cache = BlockCache(max_bytes=max_bytes)
+        accumulator = Accumulator(s._searcher, blocks=cache)
+        for text in QUERIES:
+            plan = s.plan(text)
+            q = plan.match if plan.rescore is None else wq.Or([plan.match, plan.rescore])
+            expected = _whoosh_scores(s, q)
+            for _ in range(2):
+                got = accumulator.scores(q)
+                assert got.keys() == expected.keys(), text
+                for docnum, score in got.items():
+                    assert score == pytest.approx(expected[docnum], rel=1e-9)
+                wanted = sorted(expected)[::4]
+                some = accumulator.scores(q, within=wanted)
+                assert some == pytest.approx({d: got[d] for d in wanted}, rel=1e-12)
+            assert cache.nbytes <= max_bytes
+        if max_bytes == 64 << 20:
+            assert cache.hits > cache.misses > 0  # the second runs read no block again
+        if max_bytes == 0:
+            assert len(cache) == 0 and cache.hits == 0
+
+
+def test_blocks_read_for_some_documents_are_completed_when_all_are_wanted(
+    sample_index: NewsIndex,
+) -> None:
+    """Scoring a few documents caches the headers of the blocks it skips; scoring
+    every document afterwards reads those blocks' postings."""
+    with Searcher(sample_index) as s:
+        q = wq.Term("body", "regier")
+        full = Accumulator(s._searcher, blocks=BlockCache(max_bytes=0)).scores(q)
+        accumulator = Accumulator(s._searcher, blocks=BlockCache())
+        some = sorted(full)[-2:]
+        assert accumulator.scores(q, within=some) == {d: full[d] for d in some}
+        assert accumulator.scores(q) == full
+        phrase = wq.Phrase("body", ["die", "regier"])
+        assert accumulator.scores(phrase) == Accumulator(s._searcher).scores(phrase)
+
+
+def test_the_block_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
+    cache = BlockCache(max_bytes=3_000)
+    block = (7, None, array("I", range(100)), array("d", [1.0] * 100), None)
+    for position in range(10):
+        cache.put(("seg", position), block)
+        assert cache.nbytes <= 3_000
+    assert 0 < len(cache) < 10
+    newest = ("seg", 9)
+    assert cache.get(newest) == block
+    assert cache.get(("seg", 0)) is None
+    cache.clear()
+    assert (len(cache), cache.nbytes) == (0, 0)
+    with pytest.raises(ValueError, match="max_bytes"):
+        BlockCache(max_bytes=-1)
+
+
+def test_a_refreshed_searcher_reuses_the_blocks_of_the_segments_it_kept(tmp_path: Path) -> None:
+    from newssearch import Article
+
+    index, _ = build_index(tmp_path / "ix", list(sample_articles())[:100], procs=1)
+    with index, Searcher(index, refresh_interval=None) as s:
+        before = s.search("Regierung Wien", highlight=False).total
+        cache = s._blocks
+        misses = cache.misses
+        index.update([Article(id="neu", title="Regierung in Wien")], procs=1)
+        assert s.refresh()
+        assert s.search("Regierung Wien", highlight=False).total == before + 1
+        # The new segment's blocks are new; the first segment's were decoded before.
+        assert 0 < cache.misses - misses <= 8 < misses

@@ -8,10 +8,21 @@ import re
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newssearch import Hit, Searcher, render_ansi, render_html, render_plain
+from newssearch import (
+    Hit,
+    Searcher,
+    german_analyzer,
+    render_ansi,
+    render_html,
+    render_plain,
+    sample_articles,
+)
+from newssearch.analysis import exact_analyzer
 from newssearch.article import TEXT_FIELDS
-from newssearch.highlight import Fragment
+from newssearch.highlight import Fragment, _Matcher
 from newssearch.sentences import SentenceSplitter
 
 FRAGMENT_CHARS = 200  # Searcher.search's default fragment_chars
@@ -309,3 +320,46 @@ def test_splitting_near_the_matches_gives_the_fragments_full_splitting_gives() -
             assert near.leading(text, fragment_chars=size) == full.leading(
                 text, fragment_chars=size
             )
+
+
+# -- finding the matches ---------------------------------------------------------------
+
+#: Each analyzer a highlighter uses, with a match finder of its own.
+FINDERS = [
+    (analyzer, _Matcher(analyzer))
+    for analyzer in (german_analyzer(), exact_analyzer(stopwords=True))
+]
+
+
+def test_the_match_finder_finds_what_the_analyzer_finds_in_every_article() -> None:
+    for article in list(sample_articles())[:60]:
+        text = f"{article.title}\n\n{article.lead}\n\n{article.body}"
+        for analyzer, matcher in FINDERS:
+            words = [t.text for t in analyzer(article.title, mode="query")]
+            for terms in (frozenset(words), frozenset(words[:1]), frozenset({"die", "regier"})):
+                expected = sorted(analyzer.find(text, terms))
+                assert sorted(matcher.find(text, terms)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aäbdeiorsuß -.,„“\n\t"), max_size=80))
+def test_the_match_finder_finds_what_the_analyzer_finds_in_any_text(text: str) -> None:
+    terms = frozenset({"a", "ab", "bad", "die", "rose", "ross", "bar", "ei", "sus"})
+    for analyzer, matcher in FINDERS:
+        expected = sorted(analyzer.find(text, terms))
+        assert sorted(matcher.find(text, terms)) == expected
+
+
+def test_the_match_finder_starts_afresh_when_it_has_seen_too_many_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newssearch.highlight as highlight
+
+    monkeypatch.setattr(highlight, "_CHUNK_LIMIT", 50)
+    analyzer = german_analyzer()
+    matcher = _Matcher(analyzer)
+    terms = frozenset({"regier", "wien", "die"})
+    for article in list(sample_articles())[:20]:
+        expected = sorted(analyzer.find(article.body, terms))
+        assert sorted(matcher.find(article.body, terms)) == expected
+        assert len(matcher.pieces) <= max(50, len(set(article.body.split())))

@@ -63,6 +63,37 @@ def test_threads_sharing_a_searcher_get_what_one_thread_gets(index: NewsIndex) -
     assert wrong == []
 
 
+def test_threads_sharing_a_small_block_cache_get_what_one_thread_gets(index: NewsIndex) -> None:
+    """The decoded posting blocks are shared by the threads; with a cache this
+    small they are evicted while other threads read them."""
+    with Searcher(index, refresh_interval=None) as searcher:
+        expected = _answers(searcher)
+        cache = searcher._blocks
+        cache.max_bytes = 40_000
+        cache.clear()
+        wrong: list[str] = []
+        errors: list[BaseException] = []
+
+        def work(seed: int) -> None:
+            try:
+                for i in range(30):
+                    q = QUERIES[(seed + i) % len(QUERIES)]
+                    result = searcher.search(q, limit=10, highlight=False)
+                    if (result.total, [h.id for h in result.hits]) != expected[q]:
+                        wrong.append(q)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert cache.nbytes <= 40_000 and cache.hits > 0
+    assert errors == []
+    assert wrong == []
+
+
 def test_threads_keep_searching_while_a_writer_commits(index: NewsIndex) -> None:
     with Searcher(index, refresh_interval=0) as searcher:
         errors: list[BaseException] = []

@@ -21,12 +21,14 @@ from whoosh import query as wq
 
 from newssearch.analysis import TokenKind, exact_analyzer, german_analyzer
 from newssearch.article import FACET_FIELDS, role_of
+from newssearch.cache import BoundedCache
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
 from newssearch.engine.documents import from_stored, to_stored_time
+from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError, QueryError
 from newssearch.highlight import Highlighter
@@ -92,6 +94,8 @@ class _View:
     planner: Planner
     hits: HitBuilder
     keywords: KeywordValues
+    #: Words the index has (the did-you-mean check looks each up once).
+    known_words: BoundedCache[str, bool] = field(default_factory=lambda: BoundedCache(100_000))
     #: Built on the first query with a word the index hardly knows.
     speller: Speller | None = None
     #: Built on the first call of :meth:`Searcher.related` / :meth:`Searcher.suggest`.
@@ -138,6 +142,8 @@ class Searcher(Closing):
         self._lock = threading.Lock()
         self._local = threading.local()
         self._views: set[_View] = set()  # every thread's, to close them all
+        # Decoded posting blocks, shared by every thread and generation (see postings.py).
+        self._blocks = BlockCache()
         self._generation = self._store.generation()
         self._checked = time.monotonic()
         self._closed = False
@@ -194,7 +200,7 @@ class Searcher(Closing):
         return _View(
             generation=generation,
             searcher=searcher,
-            accumulator=Accumulator(searcher),
+            accumulator=Accumulator(searcher, blocks=self._blocks),
             planner=Planner(
                 self._index.schema,
                 boosts=self._boosts,
@@ -413,8 +419,13 @@ class Searcher(Closing):
             for t in self._exact_analyzer(text, mode="query")
             if t.kind == TokenKind.WORD and t.text.isalpha()
         }
-        if total and all(any(reader.doc_frequency(f, w) for f in fields) for w in words):
-            return None
+        if total:
+            known = view.known_words
+            for word in words - known.keys():
+                if any(reader.doc_frequency(f, word) for f in fields):
+                    known.put(word, True)
+            if words <= known.keys():
+                return None
         if view.speller is None:
             view.speller = Speller.from_reader(reader, fields=fields)
         return view.speller.suggest(text)

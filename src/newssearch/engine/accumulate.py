@@ -11,7 +11,9 @@ combine the dicts: OR adds; AND starts from its rarest clause and reads the
 others only on the documents that clause found; the best field takes the
 maximum; a phrase finds the documents with all its words the same way and
 checks positions there.  Scoring only some documents (the rescoring of the
-best matches) skips the posting blocks that hold none of them.
+best matches) skips the posting blocks that hold none of them.  Decoded
+blocks are kept for the next queries (:class:`~newssearch.engine.postings.BlockCache`),
+and so is what the terms file and the scorer say about each term.
 
 The numbers are Whoosh's own — the same formula on the same statistics,
 checked against the matchers in the tests.  A node or a scorer this module
@@ -22,33 +24,86 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Container, Iterator, Sequence
+from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 
-from newssearch.engine.postings import leaf_blocks, leaf_matcher
+from newssearch.cache import BoundedCache
+from newssearch.engine.postings import BlockCache, cached_blocks, leaf_matcher
 from newssearch.engine.scoring import BestField, Excluding
 
 __all__ = ["Accumulator"]
 
 Scores = dict[int, float]
 
+#: How many terms an accumulator keeps what it looked up about (cleared when full).
+_TERM_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class _Term:
+    """What scoring a term on one segment needs, looked up once per searcher: its
+    bytes, its scorer and (when its postings are a Whoosh 3 block list that
+    :func:`~newssearch.engine.postings.cached_blocks` reads and the scorer is
+    BM25) the segment's id and where the postings start; ``start`` is ``None``
+    for any other term, which is scored through its matcher."""
+
+    btext: bytes
+    scorer: Any
+    segment: str = ""
+    start: int | None = None
+
+
+def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | None:
+    """The :class:`_Term` of ``fieldname:text`` on the segment ``sub``; ``None``
+    when the segment does not have it."""
+    if fieldname not in sub.schema:
+        return None
+    try:
+        btext = sub.schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+    reader = sub.reader()
+    try:
+        info = reader.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    scorer = weighting.scorer(sub, fieldname, btext)
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if (
+        isinstance(scorer, BM25FScorer)
+        and segment is not None
+        and isinstance(reader.codec(), W3Codec)
+        and not info.is_inlined()
+    ):
+        return _Term(btext, scorer, segment.segment_id(), info.extent()[0])
+    return _Term(btext, scorer)
+
 
 class Accumulator:
     """Scores queries against one Whoosh searcher.
 
     Make one per searcher and reuse it (from one thread at a time): the first
-    query on a field reads that field's document lengths once and keeps them.
-    A scoring with a ``deadline`` (a :func:`time.monotonic` time) stops reading
-    postings when it passes and returns what it has; :attr:`partial` says so.
+    query on a field reads that field's document lengths once and keeps them,
+    the first on a term what the terms file and the scorer say about it.
+    Decoded posting blocks go to ``blocks``, which may be shared with the
+    accumulators of other threads and index generations (by default the
+    accumulator has its own).  A scoring with a ``deadline`` (a
+    :func:`time.monotonic` time) stops reading postings when it passes and
+    returns what it has; :attr:`partial` says so.
     """
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, *, blocks: BlockCache | None = None) -> None:
         self._searcher = searcher
         self._context = searcher.context()
         self._norms: dict[tuple[int, str, float, float], list[float]] = {}
+        self._terms: BoundedCache[tuple[int, str, str], _Term | None] = BoundedCache(_TERM_LIMIT)
+        self.blocks = blocks if blocks is not None else BlockCache()
         self._deadline: float | None = None
         self.partial = False
 
@@ -99,6 +154,19 @@ class Accumulator:
             ]
             self._norms[key] = norms
         return norms
+
+    def term(self, sub: Any, fieldname: str, text: str) -> _Term | None:
+        """What scoring ``fieldname:text`` on the segment ``sub`` needs (see :class:`_Term`)."""
+        key = (id(sub.reader()), fieldname, text)
+        try:
+            return self._terms[key]
+        except KeyError:
+            return self._terms.put(key, _look_up(sub, self._context.weighting, fieldname, text))
+
+    def forget(self) -> None:
+        """Empty the caches of terms and decoded blocks (the next queries read cold)."""
+        self._terms.clear()
+        self.blocks.clear()
 
     @property
     def context(self) -> Any:
@@ -212,34 +280,32 @@ class _Segment:
     ) -> tuple[Scores, dict[int, Sequence[int]]]:
         """Score of ``fieldname:text`` in each document that has it, and (if asked)
         its positions there."""
-        if self._owner.expired():
+        owner = self._owner
+        if owner.expired():
             return {}, {}
         sub = self._sub
+        term = owner.term(sub, fieldname, text)
+        if term is None:
+            return {}, {}
         reader = sub.reader()
-        if fieldname not in sub.schema:
-            return {}, {}
-        field = sub.schema[fieldname]
-        try:
-            btext = field.to_bytes(text)
-        except ValueError:
-            return {}, {}
-        if (fieldname, btext) not in reader:
-            return {}, {}
-        scorer = self._owner.context.weighting.scorer(sub, fieldname, btext)
-        matcher = reader.postings(fieldname, btext, scorer=scorer)
-        leaf = leaf_matcher(matcher)
-        if leaf is None or not isinstance(scorer, BM25FScorer):
+        if term.start is None:  # not a block list this module reads: through the matcher
+            matcher = reader.postings(fieldname, term.btext, scorer=term.scorer)
             return self._term_through_matcher(matcher, positions)
-        # A matcher that filters out deleted documents wraps the leaf.
-        deleted: frozenset[int] = frozenset() if leaf is matcher else reader.deleted_docs_set
-        norms = self._owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
+        scorer = term.scorer
+        norms = owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         idf = scorer.idf
         k1_plus_1 = scorer.K1 + 1
-        decode = field.format.decoder("positions") if positions else None
+        decode = sub.schema[fieldname].format.decoder("positions") if positions else None
         scores: Scores = {}
         where: dict[int, Sequence[int]] = {}
-        owner = self._owner
-        for ids, weights, values in leaf_blocks(leaf, self._only, positions):
+
+        def open_leaf() -> Any:
+            return leaf_matcher(reader.postings(fieldname, term.btext))
+
+        blocks = cached_blocks(
+            owner.blocks, term.segment, term.start, open_leaf, self._only, positions
+        )
+        for ids, weights, values in blocks:
             if owner.expired():
                 break
             for docnum, tf in zip(ids, weights, strict=True):
@@ -247,9 +313,11 @@ class _Segment:
                 scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
             if decode is not None:
                 where.update(zip(ids, map(decode, values), strict=True))
-        for docnum in deleted.intersection(scores):
-            del scores[docnum]
-            where.pop(docnum, None)
+        deleted: frozenset[int] = reader.deleted_docs_set
+        if deleted:
+            for docnum in deleted.intersection(scores):
+                del scores[docnum]
+                where.pop(docnum, None)
         return scores, where
 
     def _term_through_matcher(

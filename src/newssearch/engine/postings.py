@@ -11,19 +11,32 @@ term's positions directly.  What they write is byte for byte what Whoosh's
 ``Positions`` and ``Frequency`` write (tests compare them), so an index reads
 the same; any other analyzer or value goes the usual way.
 
-Reading: :func:`leaf_blocks` hands out a term's postings a block at a time
+Reading: :func:`cached_blocks` hands out a term's postings a block at a time
 (ids, weights, encoded values) through ``W3LeafMatcher``'s private
-``_read_ids`` / ``_read_weights`` / ``_read_values`` / ``_next_block``: the
+``_goto`` / ``_read_ids`` / ``_read_weights`` / ``_read_values``: the
 only code in newssearch that walks them (checked against
 :data:`newssearch.engine.WHOOSH_VERSION`); how a block is read from disk is
 :class:`~newssearch.engine.segments.SafeLeafMatcher`'s business.  Positions
 are decoded without plain unpickling (:meth:`PositionsFormat.decode_positions`).
+
+Decoding a block (reading its header, ``zlib.decompress``, unpickling, the
+delta-decoding of its ids) was about 40 % of a query's time (cProfile of the
+speed suite's queries), and the words people search for are much the same
+from one query to the next.  :class:`BlockCache` keeps decoded blocks, shared
+by the threads that search one index and bounded in bytes, and
+:func:`cached_blocks` reads a term's postings from it where it can.  A
+segment's postings never change once written (deletions are applied after
+reading), so a block is keyed by its segment and its place in the postings
+file, and stays valid across commits for as long as its segment lives.
 """
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import formats
@@ -32,11 +45,19 @@ from whoosh.system import pack_uint
 
 from newssearch.engine.segments import SafeLeafMatcher, decode_positions
 
-__all__ = ["FrequencyFormat", "PositionsFormat", "leaf_blocks", "leaf_matcher"]
+__all__ = [
+    "BlockCache",
+    "FrequencyFormat",
+    "PositionsFormat",
+    "cached_blocks",
+    "leaf_matcher",
+]
 
 #: (term, frequency, weight, encoded value); Whoosh annotates the term as bytes,
 #: but formats yield the text and ``Field.index`` encodes it.
 Posting = tuple[Any, int, float, bytes]
+#: A block of postings as :func:`cached_blocks` hands it out: ids, weights, encoded values.
+Block = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
 
 
 def _fast_path(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
@@ -103,41 +124,187 @@ def leaf_matcher(matcher: Any) -> Any | None:
 _LEAF_MATCHERS = (SafeLeafMatcher, W3LeafMatcher)
 
 
-def leaf_blocks(
-    matcher: Any, only: list[int] | None, values: bool
-) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
-    """Postings of a fresh leaf matcher (see :func:`leaf_matcher`) a block at a
-    time: ids, weights and (if ``values``) encoded values; with ``only`` (sorted
-    document numbers), just those documents, and blocks holding none of them
-    are not decoded.  Deleted documents are not filtered out."""
+def _pick(
+    ids: Sequence[int],
+    weights: Sequence[float],
+    vals: Sequence[bytes],
+    only: list[int],
+    next_wanted: int,
+) -> tuple[Block | None, int]:
+    """The postings of a block for the documents ``only[next_wanted:]`` it holds
+    (``None``: none), and where in ``only`` the next block starts."""
+    stop = bisect_right(only, ids[-1], next_wanted)
+    keep = []
+    size = len(ids)
+    i = 0
+    for docnum in only[next_wanted:stop]:
+        i = bisect_left(ids, docnum, i)  # both ordered: search on from the last one
+        if i < size and ids[i] == docnum:
+            keep.append(i)
+    if not keep:
+        return None, stop
+    picked = (
+        [ids[i] for i in keep],
+        [weights[i] for i in keep],
+        [vals[i] for i in keep] if vals else (),
+    )
+    return picked, stop
+
+
+#: One block in a :class:`BlockCache`: the largest id in it, where the next block of
+#: the term starts (``None``: this is the last), then (``None`` until the block has
+#: been read for its postings) ids, weights and (if they were asked for) values.
+_Cached = tuple[
+    int, int | None, Sequence[int] | None, Sequence[float] | None, Sequence[bytes] | None
+]
+
+
+class BlockCache:
+    """Decoded posting blocks, bounded in bytes: the least recently used go first.
+
+    One cache serves every thread searching an index (a lock guards it);
+    blocks are keyed by ``(segment id, offset)`` and are only ever added
+    whole, so a reader sees a block as it was decoded or not at all.  The
+    sizes are estimates (array payloads and object overheads), within a
+    factor of about 1.5 of what the blocks hold.
+
+    >>> cache = BlockCache(max_bytes=1 << 20)
+    >>> cache.nbytes, len(cache)
+    (0, 0)
+    """
+
+    def __init__(self, *, max_bytes: int = 64 << 20) -> None:
+        if max_bytes < 0:
+            raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
+        self.max_bytes = max_bytes
+        self._blocks: OrderedDict[tuple[str, int], tuple[_Cached, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        #: Blocks found decoded, and blocks read from the postings file (counted
+        #: without the lock: about right when threads race).
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    @property
+    def nbytes(self) -> int:
+        """The estimated bytes the cached blocks take."""
+        return self._bytes
+
+    def get(self, key: tuple[str, int]) -> _Cached | None:
+        with self._lock:
+            found = self._blocks.get(key)
+            if found is None:
+                return None
+            self._blocks.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple[str, int], block: _Cached) -> None:
+        size = _size(block)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._blocks.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._blocks[key] = (block, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._blocks.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        """Forget every block (the next reads are cold)."""
+        with self._lock:
+            self._blocks.clear()
+            self._bytes = 0
+
+
+def _size(block: _Cached) -> int:
+    """About how many bytes ``block`` and its key take in a :class:`BlockCache`."""
+    _, _, ids, weights, values = block
+    size = 300  # the tuples, the key, the numbers
+    if ids is not None:
+        size += 80 + len(ids) * (ids.itemsize if isinstance(ids, array) else 36)
+    if weights is not None:
+        size += 80 + len(weights) * (weights.itemsize if isinstance(weights, array) else 32)
+    if values is not None:
+        size += 60 + sum(40 + len(v) for v in values)
+    return size
+
+
+def cached_blocks(
+    cache: BlockCache,
+    segment: str,
+    start: int,
+    open_leaf: Callable[[], Any],
+    only: list[int] | None,
+    values: bool,
+) -> Iterator[Block]:
+    """A term's postings a block at a time: ids, weights and (if ``values``)
+    encoded values; with ``only`` (sorted document numbers), just those
+    documents, and blocks holding none of them are not decoded.  Deleted
+    documents are not filtered out.
+
+    ``segment`` is the id of the term's segment and ``start`` where its postings
+    begin in the postings file; ``open_leaf`` makes a fresh leaf matcher on
+    them (see :func:`leaf_matcher`), called only when a block is not in
+    ``cache``.  Blocks read are added to it (those skipped because they hold
+    none of ``only``, by their header alone).
+    """
+    leaf: Any = None
+    at: int | None = None  # the key of the block the leaf matcher stands on
+    key: int | None = start
     next_wanted = 0
-    while matcher.is_active():
-        if only is not None:
-            if next_wanted == len(only):
-                return
-            if matcher.block_max_id() < only[next_wanted]:
-                matcher._next_block()
-                continue
-        matcher._read_ids()
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        ids, weights = matcher._ids, matcher._weights
-        vals = matcher._values if values else ()
-        if only is None:
-            yield ids, weights, vals
+    while key is not None:
+        if only is not None and next_wanted == len(only):
+            return
+        block = cache.get((segment, key))
+        wanted = only is None or (block is not None and block[0] >= only[next_wanted])
+        if block is None or (wanted and (block[2] is None or (values and block[4] is None))):
+            if leaf is None:
+                leaf, at = open_leaf(), start
+            if at != key:
+                leaf._goto(key)
+                at = key
+            block = _read_block(leaf, only, next_wanted, values)
+            cache.put((segment, key), block)
+            cache.misses += 1
         else:
-            stop = bisect_right(only, ids[-1])
-            keep = []
-            for docnum in only[next_wanted:stop]:
-                i = bisect_left(ids, docnum)
-                if i < len(ids) and ids[i] == docnum:
-                    keep.append(i)
-            next_wanted = stop
-            if keep:
-                yield (
-                    [ids[i] for i in keep],
-                    [weights[i] for i in keep],
-                    [vals[i] for i in keep] if values else (),
-                )
-        matcher._next_block()
+            cache.hits += 1
+        maxid, following, ids, weights, vals = block
+        key = following
+        if ids is None or weights is None or (only is not None and maxid < only[next_wanted]):
+            continue  # the block holds none of the wanted documents
+        shown = vals if values and vals is not None else ()
+        if only is None:
+            yield ids, weights, shown
+        else:
+            picked, next_wanted = _pick(ids, weights, shown, only, next_wanted)
+            if picked is not None:
+                yield picked
+
+
+def _read_block(leaf: Any, only: list[int] | None, next_wanted: int, values: bool) -> _Cached:
+    """The block ``leaf`` stands on, decoded unless it holds none of ``only[next_wanted:]``."""
+    maxid = leaf.block_max_id()
+    following = None if leaf._lastblock else leaf._nextoffset
+    if only is not None and maxid < only[next_wanted]:
+        return maxid, following, None, None, None
+    leaf._read_ids()
+    leaf._read_weights()
+    ids = leaf._ids
+    weights = leaf._weights
+    # Whoosh hands out tuples of Python numbers: as arrays they take 4 bytes an id
+    # (instead of 36) and 8 a weight (instead of 32), the same values.
+    if type(ids) is tuple:
+        ids = array("I", ids)
+    if type(weights) is tuple:
+        weights = array("d", weights)
+    vals = None
+    if values:
+        leaf._read_values()
+        vals = leaf._values
+    return maxid, following, ids, weights, vals
