@@ -180,6 +180,47 @@ def test_the_scaling_corpus_has_unique_ids_and_real_sentences() -> None:
     )
 
 
+def test_the_wire_corpus_has_every_story_in_edited_copies() -> None:
+    docs = corpus(60, copies=3)
+    assert len(docs) == 60 and len({d.id for d in docs}) == 60
+    assert corpus(60, copies=3) == docs  # deterministic
+    stories: dict[str, list[Article]] = {}
+    for d in docs:
+        stories.setdefault(d.id.split("-copy-")[0], []).append(d)
+    assert list(map(len, stories.values())) == [3] * 20
+    originals = {d.id: d for d in corpus(20)}
+    assert set(stories) == set(originals)
+    changed = 0
+    for story, copies in stories.items():
+        assert originals[story] in copies
+        original = (originals[story].title, originals[story].body)
+        changed += sum((c.title, c.body) != original for c in copies if c.id != story)
+    assert changed >= 36  # of 40 copies (a one-sentence body cannot lose its last)
+    assert [d.id for d in docs[:3]] != [d.id for d in corpus(3, copies=1)]  # shuffled
+    with pytest.raises(ValueError, match="at least 1"):
+        corpus(10, copies=0)
+
+
+def test_the_command_line_engine_builds_through_newssearch_index(tmp_path: Path) -> None:
+    timing = measure_indexing(engine("newssearch-cli"), tmp_path / "cli", corpus(12))
+    assert timing.documents == 12 and timing.engine == "newssearch-cli"
+    assert (tmp_path / "cli.jsonl").is_file()  # written before the clock started
+    assert timing.worker_peak_rss_mb > 0  # the newssearch process's
+    opened = engine("newssearch-cli").open(tmp_path / "cli")
+    try:
+        assert opened.run("short", Query("Regierung"), highlight=False) > 0
+    finally:
+        opened.close()
+
+
+def test_the_suite_runs_on_wire_copies(tmp_path: Path) -> None:
+    report = run_suite([12], ["newssearch-cli"], workdir=tmp_path, copies=3)
+    assert "every story 3 times" in report.environment["corpus"]
+    assert report.indexing[0].documents == 12
+    with pytest.raises(BenchmarkError, match="copies must be at least 1"):
+        run_suite([12], ["newssearch"], copies=0)
+
+
 def test_the_shipped_query_sets_have_100_queries_of_each_kind() -> None:
     queries = load_queries()
     assert list(queries) == list(KINDS)
@@ -197,7 +238,13 @@ def test_the_query_file_is_package_data() -> None:
 
 
 def test_engines_are_known_by_name() -> None:
-    assert list(ENGINES) == ["newssearch", "whoosh-de", "tantivy-de", "sqlite-fts5"]
+    assert list(ENGINES) == [
+        "newssearch",
+        "whoosh-de",
+        "newssearch-cli",
+        "tantivy-de",
+        "sqlite-fts5",
+    ]
     for name in ENGINES:
         assert engine(name).name == name
         assert set(engine(name).kinds) <= set(KINDS)

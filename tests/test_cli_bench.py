@@ -150,12 +150,21 @@ def test_bench_adds_to_an_earlier_report_and_plots(
     )
     assert run.code == 0, run.err
     assert suite_calls[0]["queries_per_kind"] == 5 and suite_calls[0]["workdir"] == workdir
+    assert suite_calls[0]["copies"] == 1
     merged = json.loads((workdir / "new" / "speed.json").read_text(encoding="utf-8"))
     assert [row["size"] for row in merged["indexing"]] == [10, 60, 70]
     assert merged["earlier_environment"] == {"python": "now"}
     assert run.out.index("| 10 | whoosh-de") < run.out.index("| 60 | whoosh-de")
     plotted = (workdir / "speed.png").exists()
     assert plotted or "no plot (matplotlib is not installed" in run.err
+
+
+def test_bench_copies_runs_the_suite_on_wire_copies(
+    suite_calls: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "bench", "--sizes", "60", "--engines", "newssearch", "--copies", "3")
+    assert run.code == 0, run.err
+    assert suite_calls[0]["copies"] == 3
 
 
 def test_the_parser_imports_no_engine() -> None:
@@ -182,6 +191,7 @@ def test_the_parser_imports_no_engine() -> None:
         (("--engines", "newssearch,lucene"), 2, "unknown engine 'lucene'"),
         (("--engines", ","), 2, "no engine named"),
         (("--queries", "0"), 2, "'0' is not positive"),
+        (("--copies", "0"), 2, "'0' is not positive"),
         (("--add-to", "missing.json"), 1, "missing.json: cannot read the report"),
         (("--add-to", "broken.json"), 1, "broken.json:1: not JSON"),
         (("--add-to", "other.json"), 1, "other.json: not a speed report"),

@@ -269,6 +269,13 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="queries per kind (default: all)",
     )
+    p.add_argument(
+        "--copies",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="every story N times, as edited wire copies (default: 1, each article once)",
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="write every number here")
     p.add_argument("--plot", type=Path, metavar="FILE", help="write a PNG plot here (matplotlib)")
     p.add_argument(
@@ -688,6 +695,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             queries_per_kind=args.queries,
             workdir=args.workdir,
             progress=lambda message: print(message, file=sys.stderr, flush=True),
+            copies=args.copies,
         )
     except KeyboardInterrupt:
         _err("newssearch: bench interrupted; nothing was written")

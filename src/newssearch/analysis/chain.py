@@ -22,6 +22,7 @@ want Whoosh's own object.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Container, Iterator
 from typing import Any
 
@@ -36,7 +37,7 @@ from newssearch.analysis.filters import (
     GermanUniquePartsFilter,
     StopMode,
 )
-from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece
+from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.config import AnalyzerConfig
 
@@ -50,6 +51,10 @@ _CHUNK = re.compile(r"\S+")
 #: What the chain makes of one chunk: its tokens, relative to the chunk, and
 #: how many positions the chunk takes.
 _Entry = tuple[tuple[Piece, ...], int]
+#: What one pass makes of a chunk for a field and its twins (:meth:`index_terms`):
+#: the chain's terms with their positions relative to the chunk, the positions
+#: the chunk takes, its exact forms and its stopwords.
+_TwinEntry = tuple[tuple[tuple[str, int], ...], int, tuple[str, ...], tuple[str, ...]]
 
 
 def _filters(config: AnalyzerConfig, *, exact: bool, stops: StopMode) -> tuple[Filter, ...]:
@@ -94,6 +99,8 @@ class GermanAnalyzer(Composable):
         self._filters_no_morph = tuple(f for f in self._filters if not f.is_morph)
         self._chain: CompositeAnalyzer | None = None
         self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
+        self._twin_cache: BoundedCache[str, _TwinEntry] = BoundedCache(_CACHE_LIMIT)
+        self._marker: GermanAnalyzer | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config, "exact": self.exact, "stops": self.stops}
@@ -226,6 +233,69 @@ class GermanAnalyzer(Composable):
                 found.append(pos)
         return out
 
+    def index_terms(
+        self, value: str
+    ) -> tuple[dict[str, list[int]], dict[str, int], dict[str, int]]:
+        """One pass over ``value`` for a text field and both its twins: what
+        :meth:`term_positions` gives, and the frequency of each term the exact
+        chain (``exact=True``) and the stopword chain (``stops="only"``) of this
+        configuration make of it.
+
+        The chunk cache keeps all three per surface form, so each distinct
+        chunk is analysed once for the three fields (twice on a miss: by this
+        chain and by the exact chain marking stopwords, which gives both
+        twins).  Only for the full chain (not ``exact``, stopwords dropped).
+
+        >>> positions, exact, stops = GermanAnalyzer().index_terms("Die Häuser der Stadt")
+        >>> positions, dict(exact), dict(stops)
+        ({'haus': [1], 'stadt': [2]}, {'hauser': 1, 'stadt': 1}, {'die': 1, 'der': 1})
+        """
+        if self.exact or self.stops != "drop":
+            raise ValueError("index_terms is the full chain's (exact=False, stops='drop')")
+        get = self._twin_cache.get
+        renumber = self.config.stopwords
+        positions: dict[str, list[int]] = {}
+        exact: list[str] = []
+        stops: list[str] = []
+        pos = 0
+        out_pos = -1
+        prev_in: int | None = None
+        for word in _CHUNK.findall(value):
+            terms, advance, exact_terms, stop_terms = get(word) or self._twin_miss(word)
+            for text, rel_pos in terms:
+                p = pos + rel_pos
+                if renumber:  # close the gaps stopwords leave, as in _pieces()
+                    if p != prev_in:
+                        out_pos = p if prev_in is None else out_pos + 1
+                        prev_in = p
+                    p = out_pos
+                found = positions.get(text)
+                if found is None:
+                    positions[text] = [p]
+                else:
+                    found.append(p)
+            exact += exact_terms
+            stops += stop_terms
+            pos += advance
+        return positions, Counter(exact), Counter(stops)
+
+    def _twin_miss(self, chunk: str) -> _TwinEntry:
+        """Analyse a chunk for :meth:`index_terms` and keep it in the twin cache."""
+        pieces, advance = self._cache.get(chunk) or self._analyze_chunk(chunk)
+        if self._marker is None:
+            self._marker = GermanAnalyzer(self.config, exact=True, stops="mark")
+        exact_terms: list[str] = []
+        stop_terms: list[str] = []
+        for text, kind, *_ in self._marker.analyze_chunk(chunk)[0]:
+            (stop_terms if kind == TokenKind.STOP else exact_terms).append(text)
+        entry = (
+            tuple((text, rel_pos) for text, _, rel_pos, _, _, _ in pieces),
+            advance,
+            tuple(exact_terms),
+            tuple(stop_terms),
+        )
+        return self._twin_cache.put(chunk, entry)
+
     def find(self, value: str, terms: Container[str]) -> Iterator[tuple[int, int, str]]:
         """``(startchar, endchar, term)`` of each token of ``value`` (as indexed)
         whose term is in ``terms``: what a highlighter needs, without tokens."""
@@ -246,6 +316,11 @@ class GermanAnalyzer(Composable):
     def _miss(self, chunk: str) -> _Entry:
         """Analyse a chunk that is not in the cache yet, and keep it there."""
         return self._cache.put(chunk, self._analyze_chunk(chunk))
+
+    def analyze_chunk(self, chunk: str) -> _Entry:
+        """The chain's tokens for one whitespace-free chunk, relative to it, and
+        the positions it takes (not cached; see :meth:`_analyze_chunk`)."""
+        return self._analyze_chunk(chunk)
 
     def _analyze_chunk(self, chunk: str) -> _Entry:
         """The chain's tokens for one whitespace-free chunk, relative to it.

@@ -1,6 +1,10 @@
 """The engines the speed benchmark compares, behind one small protocol.
 
-``newssearch`` is this library with its defaults; ``whoosh-de`` (the
+``newssearch`` is this library with its defaults (``build_index``);
+``newssearch-cli`` builds the same index through the command line, ``newssearch
+index FILE.jsonl`` in a subprocess (the JSON Lines file is written before the
+clock starts; its queries are those of ``newssearch``, so it has none of its
+own); ``whoosh-de`` (the
 baseline) is what a Whoosh user would write for German: ``LanguageAnalyzer
 ("de")`` on title, lead and body with the same boosts (3/2/1), a
 ``MultifieldParser`` with an OR group and Whoosh's highlighter.  tantivy (an
@@ -14,7 +18,10 @@ costs nothing and a missing backend only matters when that engine runs.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +37,7 @@ __all__ = [
     "FIELD_WEIGHTS",
     "Engine",
     "NewsSearch",
+    "NewsSearchCLI",
     "OpenEngine",
     "SQLiteFTS5",
     "Tantivy",
@@ -117,6 +125,62 @@ class _OpenNewsSearch:
     def close(self) -> None:
         self._searcher.close()
         self._index.close()
+
+
+class NewsSearchCLI:
+    """This library's command line: ``newssearch index FILE.jsonl --index DIR``."""
+
+    name = "newssearch-cli"
+    highlights = False
+    kinds: tuple[str, ...] = ()
+
+    def unavailable(self) -> str | None:
+        return None
+
+    def prepare(self, path: Path, docs: Sequence[Article]) -> None:
+        """Write ``docs`` as the JSON Lines file the timed build reads (untimed)."""
+        with _jsonl(path).open("w", encoding="utf-8") as f:
+            for d in docs:
+                f.write(json.dumps(_record(d), ensure_ascii=False) + "\n")
+
+    def build(self, path: Path, docs: Sequence[Article]) -> int:
+        from newssearch.index import open_index
+
+        command = [sys.executable, "-m", "newssearch", "index", str(_jsonl(path))]
+        done = subprocess.run(
+            [*command, "--index", str(path), "--no-progress"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise BenchmarkError(f"newssearch index failed: {done.stderr.strip()[-500:]}")
+        with open_index(path) as index:
+            return index.doc_count()
+
+    def open(self, path: Path) -> OpenEngine:
+        return _OpenNewsSearch(path)
+
+
+def _jsonl(path: Path) -> Path:
+    return path.with_name(f"{path.name}.jsonl")
+
+
+def _record(article: Article) -> dict[str, Any]:
+    """``article`` as a JSON Lines record ``newssearch index`` reads."""
+    from newssearch.article import ARTICLE_FIELDS
+
+    out: dict[str, Any] = {}
+    for name in ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if not value:
+            continue
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
 
 
 # -- the Whoosh baseline --------------------------------------------------------------
@@ -341,6 +405,7 @@ ENGINES: Final[Mapping[str, type[Engine]]] = MappingProxyType(
     {
         NewsSearch.name: NewsSearch,
         WhooshDE.name: WhooshDE,
+        NewsSearchCLI.name: NewsSearchCLI,
         Tantivy.name: Tantivy,
         SQLiteFTS5.name: SQLiteFTS5,
     }

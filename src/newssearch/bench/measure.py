@@ -46,8 +46,12 @@ def run_suite(
     queries_per_kind: int | None = None,
     workdir: str | Path | None = None,
     progress: Progress | None = None,
+    copies: int = 1,
 ) -> SpeedReport:
     """Index a corpus of each of ``sizes`` with each of ``engines`` and time the queries.
+
+    With ``copies`` > 1 every story of the corpus appears that many times as
+    edited wire copies (:func:`~newssearch.bench.corpus.corpus`).
 
     The indexes are built in a temporary directory (inside ``workdir`` when
     given) and removed as soon as they have been measured.  ``progress`` gets
@@ -57,6 +61,8 @@ def run_suite(
     for size in sizes:
         if size < 1:
             raise BenchmarkError(f"corpus sizes must be at least 1, not {size}")
+    if copies < 1:
+        raise BenchmarkError(f"copies must be at least 1, not {copies}")
     chosen = [engine(name) for name in engines]
     for e in chosen:
         reason = e.unavailable()
@@ -67,7 +73,7 @@ def run_suite(
     latency: list[Latency] = []
     with tempfile.TemporaryDirectory(prefix="newssearch-speed-", dir=workdir) as tmp:
         for size in sizes:
-            docs = corpus(size)
+            docs = corpus(size, copies=copies)
             for e in chosen:
                 path = Path(tmp) / f"{e.name}-{size}"
                 timing = measure_indexing(e, path, docs)
@@ -81,7 +87,7 @@ def run_suite(
                     opened.close()
                 shutil.rmtree(path)
     return SpeedReport(
-        environment=environment(),
+        environment=environment(copies=copies),
         queries={k: len(v) for k, v in queries.items()},
         indexing=tuple(indexing),
         latency=tuple(latency),
@@ -134,6 +140,9 @@ def _build_child(engine: Engine, path: Path, docs: Sequence[Article], out: Conne
     try:
         import resource
 
+        prepare = getattr(engine, "prepare", None)  # input an engine reads, written untimed
+        if prepare is not None:
+            prepare(path, docs)
         started = time.perf_counter()
         count = engine.build(path, docs)
         seconds = time.perf_counter() - started
@@ -201,8 +210,9 @@ def measure_queries(
             )
 
 
-def environment() -> dict[str, Any]:
-    """Python, platform, CPU count and the versions of the packages that were measured."""
+def environment(*, copies: int = 1) -> dict[str, Any]:
+    """Python, platform, CPU count, the versions of the packages that were measured,
+    and the corpus (``copies``: each story that many times, as wire copies)."""
     import sqlite3
 
     versions: dict[str, str | None] = {}
@@ -218,5 +228,6 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "versions": versions,
         "corpus": "bundled 10kGNAD sample; beyond 1,028 articles recombined from its "
-        "sentences (a scaling test)",
+        "sentences (a scaling test)"
+        + (f"; every story {copies} times, as edited wire copies" if copies > 1 else ""),
     }

@@ -25,6 +25,13 @@ fail with :class:`~newssearch.errors.IndexWriteError`, so the index stays as
 it was.  What a killed writer leaves on disk is removed by the next one
 (:meth:`newssearch.engine.storage.Store.clean`).
 
+Both writers keep a segment's postings in an
+:class:`~newssearch.engine.inversion.InvertingPool` instead of Whoosh's
+external-sort pool and write them straight to the codec
+(:mod:`newssearch.engine.inversion`); :class:`SegmentWriter` (every worker
+of the parallel writer is one) also analyses each text once for the field
+and its twins.
+
 Both writers here (:class:`ParallelWriter` and the single-process
 :class:`SegmentWriter`) commit the segments they read from the TOC as the
 Whoosh classes they were written as
@@ -48,6 +55,7 @@ from whoosh import writing
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 
+from newssearch.engine.inversion import InvertingPool, text_twin_items, text_twins
 from newssearch.engine.segments import whoosh_segments
 from newssearch.errors import IndexWriteError
 
@@ -62,10 +70,85 @@ _REAP_SECONDS = 5.0
 
 
 class SegmentWriter(writing.SegmentWriter):
-    """Whoosh's single-process writer, committing Whoosh's segment classes."""
+    """Whoosh's single-process writer, committing Whoosh's segment classes, with
+    postings inverted in memory and each text analysed once for it and its twins."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        _use_inverting_pool(self)
+        self._twins = text_twins(self.schema)
+        # Whoosh's add_document also writes term vectors and spelling words;
+        # our schemas have neither, and a schema that has them goes Whoosh's way.
+        self._whoosh_add = any(
+            field.vector or field.separate_spelling() for _, field in self.schema.items()
+        )
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's ``add_document`` (same postings, stored values, lengths and
+        columns), handing each field's postings to the pool in one call and
+        analysing a text field and its twins in one pass."""
+        if self._whoosh_add:
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool: InvertingPool = self.pool  # type: ignore[assignment]
+        add_field = pool.add_field
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        analysed = text_twin_items(self._twins, schema, fields)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = analysed.get(fieldname)
+                    if items is None:
+                        items = list(field.index(value))
+                    length = add_field(fieldname, docnum, items, boost, field.scorable)
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+                column = field.column_type
+                if column and stored is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        _flush_segment(self)
 
     def _commit_toc(self, segments: list[Any]) -> None:
         super()._commit_toc(whoosh_segments(segments))
+
+
+def _use_inverting_pool(writer: Any) -> None:
+    """Give ``writer`` an inverting pool with the memory limit of Whoosh's."""
+    writer.pool.cleanup()
+    writer.pool = InvertingPool(writer._tempstorage, limit=writer.pool.limit)
+
+
+def _flush_segment(writer: Any) -> None:
+    """Whoosh's ``SegmentWriter._flush_segment``, the pool writing its postings itself."""
+    writer.perdocwriter.close()
+    lengths = writer.per_document_reader() if writer.codec.length_stats else None
+    try:
+        writer.pool.write(writer.fieldwriter, writer.schema, lengths, writer.docnum)
+        writer.fieldwriter.close()
+    finally:
+        if lengths is not None:
+            lengths.close()
 
 
 class ParallelWriter(MpWriter):
@@ -73,6 +156,7 @@ class ParallelWriter(MpWriter):
 
     def __init__(self, ix: Any, *, procs: int, **kwargs: Any) -> None:
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        _use_inverting_pool(self)  # the parent's: for segments merged at commit
         # One job waiting per worker (Whoosh queues four): the parent then adds
         # documents about as fast as the workers write them, so that an
         # import's progress counts written articles, not queued ones.
@@ -131,6 +215,9 @@ class ParallelWriter(MpWriter):
             self._close_segment()
         self._commit_toc(finalsegments)
         self._finish()
+
+    def _flush_segment(self) -> None:
+        _flush_segment(self)
 
     def _commit_toc(self, segments: list[Any]) -> None:
         super()._commit_toc(whoosh_segments(segments))
@@ -215,9 +302,26 @@ class _Worker(SubWriterTask):
         # cancels the import and kills its workers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            super().run()
+            self._write()
         except Exception as exc:  # handed to the parent, which raises it; no traceback here
             self.resultqueue.put((None, None, _Failure(f"{type(exc).__name__}: {exc}")))
+
+    def _write(self) -> None:
+        """``SubWriterTask.run`` for ``multisegment=True``, writing with our
+        :class:`SegmentWriter` (Whoosh's task makes a stock one)."""
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        fieldnames = writer.pool.fieldnames
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, fieldnames, segment), timeout=5)
 
 
 class _Failure:

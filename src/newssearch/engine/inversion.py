@@ -1,0 +1,382 @@
+"""A segment's postings inverted in memory and written straight to Whoosh's codec.
+
+Whoosh's writer turns every posting into a tuple ``(field, term, docnum,
+weight, value)``, puts it in a generic external-sort pool, sorts all the
+tuples at commit and feeds them one by one to the codec's field writer, which
+looks up each posting's field length and appends it to a block.  For a news
+article that is about 450 tuples; the pool, its sort and the per-posting
+calls were about half of indexing (cProfile of ``build_index``).
+
+:class:`InvertingPool` stands in for Whoosh's ``PostingPool`` in our
+writers (:mod:`newssearch.engine.writers`): it keeps, per field, a dict from
+term to the term's postings as one flat list ``[docnum, weight, value, …]``,
+in the order documents are added (ascending document numbers).  At commit,
+:meth:`InvertingPool.write` walks the fields and terms in sorted order and
+hands each term's postings to Whoosh's own ``W3FieldWriter`` /
+``W3PostingsWriter`` a block at a time, with the block statistics the
+per-posting path computes.  The files are Whoosh's segment format, written by
+Whoosh's writer code: stock Whoosh reads them (``tests/test_inversion.py``
+checks that a stock ``open_dir`` returns the same postings as an index
+written through Whoosh's pool).
+
+Memory stays bounded: when the postings held pass the writer's ``limitmb``,
+they are written to a run file in the writer's temporary storage (sorted by
+field and term, with :mod:`marshal`: plain data, nothing to execute on
+reading) and the dicts start empty; at commit the runs and what is in memory
+are merged term by term (runs hold increasing document numbers, so a term's
+postings are the concatenation of its lists in run order).
+
+:func:`text_twin_items` gives a text field and its ``_exact`` and ``_stop``
+twins their postings from one pass of the German analyzer over the text
+(:meth:`~newssearch.analysis.chain.GermanAnalyzer.index_terms`) instead of
+three; the postings are what each field's own format and analyzer give
+(``tests/test_inversion.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import heapq
+import marshal
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Final
+
+from whoosh.system import pack_uint
+from whoosh.util import random_name
+
+from newssearch.analysis.chain import GermanAnalyzer
+from newssearch.engine.postings import FrequencyFormat, PositionsFormat
+from newssearch.engine.schema import exact_field, stopword_field
+
+__all__ = ["InvertingPool", "TextTwins", "text_twin_items", "text_twins"]
+
+#: A posting as the codec takes it: (term bytes, frequency, weight, encoded value).
+Item = tuple[bytes, int, float, bytes]
+#: One term's postings: docnum, weight, value, docnum, weight, value, …
+Flat = list[Any]
+
+#: Estimated bytes a posting takes in memory besides its value's bytes: three
+#: list slots with their share of the list's growth, its weight (a float) and
+#: its value's object header.  Measured: 3,000 articles of the bench corpus,
+#: 1.46 million postings, 135 MB of resident memory, 92 bytes a posting.
+_POSTING_BYTES = 72
+#: Estimated bytes of a term's entry: its key, the dict slot and an empty list.
+_TERM_BYTES = 160
+#: Terms per record of a run file (a record is read whole when merging).
+_RUN_RECORD_TERMS = 2048
+
+
+class InvertingPool:
+    """Whoosh's ``PostingPool`` interface over an in-memory inversion (see the module doc).
+
+    ``limit`` is the estimated bytes of postings kept in memory before they go
+    to a run file in ``tempstore`` (Whoosh's writer passes ``limitmb``).
+    """
+
+    def __init__(self, tempstore: Any, *, limit: int) -> None:
+        self.tempstore = tempstore
+        self.limit = limit
+        self.fieldnames: set[str] = set()
+        self.runs: list[str] = []
+        self._fields: dict[str, dict[bytes, Flat]] = {}
+        self._size = 0
+
+    # -- adding ----------------------------------------------------------------
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Add one posting ``(field, term bytes, docnum, weight, value)``: Whoosh's pool API,
+        which its writer uses when merging segments."""
+        fieldname, btext, docnum, weight, value = item
+        if docnum < 0:  # Whoosh's marker of a spelling word, not a posting
+            return
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        value = value or b""
+        found = terms.get(btext)
+        if found is None:
+            terms[btext] = [docnum, weight, value]
+            self._size += _TERM_BYTES
+        else:
+            found += (docnum, weight, value)
+        self._size += _POSTING_BYTES + len(value)
+        if self._size > self.limit:
+            self.save()
+
+    def add_field(
+        self, fieldname: str, docnum: int, items: Sequence[Item], boost: float, scorable: bool
+    ) -> int:
+        """Add a document's postings in one field (``Field.index`` items, weights
+        times ``boost``); return the field's length (its frequencies' sum) if
+        ``scorable``, else 0: what Whoosh's ``add_document`` does per field."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        length = 0
+        size = 0
+        new = 0
+        for btext, freq, weight, value in items:
+            weight *= boost
+            length += freq
+            size += len(value)
+            found = terms.get(btext)
+            if found is None:
+                terms[btext] = [docnum, weight, value]
+                new += 1
+            else:
+                found += (docnum, weight, value)
+        self._size += size + len(items) * _POSTING_BYTES + new * _TERM_BYTES
+        if self._size > self.limit:
+            self.save()
+        return length if scorable else 0
+
+    # -- runs ------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write what is in memory to a new run file and start empty."""
+        if not self._fields:
+            return
+        name = f"{random_name()}.inv"
+        # The StructFile, not its raw file: a RamStorage keeps what is written on closing it.
+        with self.tempstore.create_file(name) as f:
+            for fieldname, btext_flats in self._sorted_fields():
+                batch: list[tuple[bytes, Flat]] = []
+                for entry in btext_flats:
+                    batch.append(entry)
+                    if len(batch) >= _RUN_RECORD_TERMS:
+                        marshal.dump((fieldname, batch), f)
+                        batch = []
+                if batch:
+                    marshal.dump((fieldname, batch), f)
+        self.runs.append(name)
+        self._fields = {}
+        self._size = 0
+
+    def _sorted_fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, Flat]]]]:
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            yield fieldname, ((btext, terms[btext]) for btext in sorted(terms))
+
+    def _memory_terms(self) -> Iterator[tuple[str, bytes, Flat]]:
+        for fieldname, entries in self._sorted_fields():
+            for btext, flat in entries:
+                yield fieldname, btext, flat
+
+    def _run_terms(self, name: str) -> Iterator[tuple[str, bytes, Flat]]:
+        with self.tempstore.open_file(name).raw_file() as f:
+            while True:
+                try:
+                    fieldname, batch = marshal.load(f)
+                except EOFError:
+                    return
+                for btext, flat in batch:
+                    yield fieldname, btext, flat
+
+    def terms(self) -> Iterator[tuple[str, bytes, Flat]]:
+        """Every ``(field, term bytes, flat postings)`` in field and term order,
+        runs and memory merged; a term's postings in ascending document order."""
+        if not self.runs:
+            for fieldname, btext, postings in self._memory_terms():
+                yield fieldname, btext, _in_doc_order(postings)
+            return
+        sources = [self._run_terms(name) for name in self.runs]
+        sources.append(self._memory_terms())
+        # heapq.merge breaks ties by source order: a term's lists come run by run.
+        merged = heapq.merge(*sources, key=itemgetter(0, 1))
+        for (fieldname, btext), group in groupby(merged, key=itemgetter(0, 1)):
+            flat: Flat = []
+            for _, _, part in group:
+                flat += part
+            yield fieldname, btext, _in_doc_order(flat)
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        """Every posting as Whoosh's pool yields them: sorted 5-tuples."""
+        for fieldname, btext, flat in self.terms():
+            for i in range(0, len(flat), 3):
+                yield fieldname, btext, flat[i], flat[i + 1], flat[i + 2]
+
+    def cleanup(self) -> None:
+        """Remove the run files."""
+        for name in self.runs:
+            with suppress(OSError):
+                self.tempstore.delete_file(name)
+        self.runs = []
+
+    # -- writing ---------------------------------------------------------------
+
+    def write(self, fieldwriter: Any, schema: Any, lengths: Any, doccount: int) -> None:
+        """Write every term's postings through Whoosh's ``fieldwriter`` (a
+        ``W3FieldWriter``), a block at a time.
+
+        ``lengths`` is the segment's per-document reader (for the field lengths
+        a block records) or ``None``; ``doccount`` the segment's documents.
+        """
+        fieldname: str | None = None
+        postwriter: Any = None
+        field_lengths: list[int] | None = None
+        for name, btext, flat in self.terms():
+            if name != fieldname:
+                if fieldname is not None:
+                    fieldwriter.finish_field()
+                fieldname = name
+                fieldwriter.start_field(name, schema[name])
+                postwriter = fieldwriter._postwriter
+                field_lengths = _field_lengths(lengths, name, doccount)
+            fieldwriter.start_term(btext)
+            _write_term(postwriter, flat, field_lengths)
+            fieldwriter.finish_term()
+        if fieldname is not None:
+            fieldwriter.finish_field()
+
+
+def _in_doc_order(flat: Flat) -> Flat:
+    """``flat`` with its postings in ascending document order (they nearly always are)."""
+    ids = flat[0::3]
+    if ids == sorted(ids):  # linear for a sorted list, and in C
+        return flat
+    triples = sorted(zip(ids, flat[1::3], flat[2::3], strict=True), key=itemgetter(0))
+    return [x for triple in triples for x in triple]
+
+
+def _field_lengths(lengths: Any, fieldname: str, doccount: int) -> list[int] | None:
+    """Each document's length in ``fieldname`` as the codec reads it back (quantised;
+    0 for none), or ``None`` without a length reader."""
+    if lengths is None:
+        return None
+    get = lengths.doc_field_length_reader(fieldname)
+    return [get(docnum) or 0 for docnum in range(doccount)]
+
+
+def _write_term(postwriter: Any, flat: Flat, field_lengths: list[int] | None) -> None:
+    """One term's postings into ``postwriter`` (a ``W3PostingsWriter`` between
+    ``start_postings`` and ``finish_postings``), as ``add_posting`` calls would.
+
+    ``add_posting`` writes the buffered block when it holds ``blocklimit``
+    postings and a new one comes: every block but the last is written here,
+    and the last stays buffered for ``finish_postings`` (which inlines it or
+    writes it as the last block).
+    """
+    ids = flat[0::3]
+    weights = flat[1::3]
+    values = flat[2::3]
+    limit = postwriter._blocklimit
+    count = len(ids)
+    for start in range(0, count, limit):
+        end = min(start + limit, count)
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
+        postwriter._ids = array("I", block_ids)
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._maxweight = max(0, max(block_weights))
+        if field_lengths is not None:
+            known = [n for n in map(field_lengths.__getitem__, block_ids) if n]
+            postwriter._minlength = min(known) if known else None
+            postwriter._maxlength = max(known) if known else 0
+        if end < count:
+            postwriter._write_block()
+
+
+# -- a text field and its twins from one analysis -------------------------------------
+
+
+@dataclass(frozen=True)
+class TextTwins:
+    """A text field analysed by ``analyzer`` and the twins it feeds in one pass."""
+
+    name: str
+    analyzer: GermanAnalyzer
+    exact: str | None
+    stop: str | None
+
+
+def text_twins(schema: Any) -> tuple[TextTwins, ...]:
+    """The text fields of ``schema`` whose twins can be fed from their one analysis.
+
+    That is: a field with the German chain and our ``PositionsFormat`` whose
+    ``_exact`` twin has the exact chain of the same configuration and whose
+    ``_stop`` twin (if any) the stopword chain, both with ``FrequencyFormat``
+    (what :func:`~newssearch.engine.schema.build_schema` makes).
+    """
+    out = []
+    for name in schema.names():
+        field = schema[name]
+        analyzer = getattr(field, "analyzer", None)
+        if not (
+            type(analyzer) is GermanAnalyzer
+            and not analyzer.exact
+            and analyzer.stops == "drop"
+            and type(field.format) is PositionsFormat
+            and field.format.field_boost == 1.0
+        ):
+            continue
+        config = analyzer.config
+        exact = _twin(schema, exact_field(name), GermanAnalyzer(config, exact=True))
+        stop = _twin(schema, stopword_field(name), GermanAnalyzer(config, exact=True, stops="only"))
+        if exact is not None or stop is not None:
+            out.append(TextTwins(name, analyzer, exact, stop))
+    return tuple(out)
+
+
+def _twin(schema: Any, name: str, analyzer: GermanAnalyzer) -> str | None:
+    if name not in schema.names():
+        return None
+    field = schema[name]
+    ok = (
+        getattr(field, "analyzer", None) == analyzer
+        and type(field.format) is FrequencyFormat
+        and field.format.field_boost == 1.0
+    )
+    return name if ok else None
+
+
+def text_twin_items(
+    twins: Iterable[TextTwins], schema: Any, fields: Mapping[str, Any]
+) -> dict[str, list[Item]]:
+    """The postings (``Field.index`` items) of each text field of ``fields`` and of
+    the twins given the same text, from one analysis per text."""
+    out: dict[str, list[Item]] = {}
+    for group in twins:
+        value = fields.get(group.name)
+        if not isinstance(value, str):
+            continue
+        positions, exact, stops = group.analyzer.index_terms(value)
+        encode = schema[group.name].format._encoded
+        out[group.name] = [
+            (term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist))
+            for term, poslist in positions.items()
+        ]
+        for twin, counts in ((group.exact, exact), (group.stop, stops)):
+            if twin is not None and _same(fields.get(twin), value):
+                out[twin] = _frequency_items(counts)
+    return out
+
+
+def _same(other: Any, value: str) -> bool:
+    return other is value or (isinstance(other, str) and other == value)
+
+
+def _frequency_items(counts: Mapping[str, int]) -> list[Item]:
+    """``FrequencyFormat`` items of terms with these frequencies (field boost 1):
+    what its ``word_values`` gives, value ``pack_uint(frequency)``."""
+    values = _FREQUENCY_VALUES
+    return [
+        (
+            term.encode("utf-8"),
+            freq,
+            float(freq),
+            values[freq] if freq < len(values) else pack_uint(freq),
+        )
+        for term, freq in counts.items()
+    ]
+
+
+#: ``pack_uint`` of the frequencies most terms have: one shared object each
+#: (a posting's value is kept until the segment is written).
+_FREQUENCY_VALUES: Final = tuple(pack_uint(n) for n in range(256))
