@@ -497,7 +497,8 @@ def _filter(analysis: Mapping[str, Any], name: str, files: dict[str, WordList]) 
             raise UnsupportedComponent(f"filter {name!r}: only the solr synonym format is mapped")
         # OpenSearch parses the rules with the chain before this filter; the bridge
         # with Lucene's whitespace tokenizer, which is the same for rules of
-        # single lowercase words (all the parity what-if writes).
+        # single lowercase words that chain leaves as they are (the export's:
+        # tests/test_lucene_parity.py checks it on the sample).
         return Component(
             "synonym",
             {

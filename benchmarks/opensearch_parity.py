@@ -380,133 +380,84 @@ def compare_texts(
     return tally
 
 
-def stemmer_override_rules(articles: Sequence[Article], analysis: Mapping[str, Any]) -> list[str]:
-    """``stemmer_override`` rules (``word => stem``) for each word of the articles
-    (and compound part) that the exported stemmer stems otherwise than PyStemmer."""
-    from newssearch.analysis.filters import GermanStemFilter
-
-    stemmer = next(
-        name
-        for name in analysis["analyzer"]["german"]["filter"]
-        if analysis.get("filter", {}).get(name, {}).get("type") in ("snowball", "stemmer")
-    )
-    lucene = lb.analyzer_from_settings(
-        {
-            "filter": {stemmer: analysis["filter"][stemmer]},
-            "analyzer": {"s": {"type": "custom", "tokenizer": "keyword", "filter": [stemmer]}},
-        },
-        "s",
-    )
-    unstemmed = german_analyzer(AnalyzerConfig(stemming=False))
-    ours = GermanStemFilter()
-    words: set[str] = set()
+def _texts(articles: Sequence[Article]) -> Iterable[str]:
     for a in articles:
         for name in TEXT_FIELDS:
-            words.update(t.text for t in unstemmed(getattr(a, name), mode="index"))
-    rules = []
-    for word in sorted(w for w in words if w.isalpha()):
-        stem = ours.stem(word)
-        if [t for _, t in lb.analyze(lucene, word)] != [stem]:
-            rules.append(f"{word} => {stem}")
-    return rules
+            yield getattr(a, name)
 
 
-def with_stemmer_override(analysis: Mapping[str, Any], rules: Sequence[str]) -> dict[str, Any]:
-    """``analysis`` with a ``stemmer_override`` of ``rules`` before the german chain's stemmer."""
-    out: dict[str, Any] = json.loads(json.dumps(analysis))
-    chain = out["analyzer"]["german"]["filter"]
-    at = next(
-        i
-        for i, name in enumerate(chain)
-        if out["filter"].get(name, {}).get("type") in ("snowball", "stemmer")
-    )
-    out["filter"]["pystemmer_stems"] = {"type": "stemmer_override", "rules": list(rules)}
-    chain.insert(at, "pystemmer_stems")
-    return out
+def what_if_chains(
+    articles: Sequence[Article],
+) -> tuple[dict[str, Any], list[tuple[str, Sequence[Article], dict[str, Any]]]]:
+    """Other exports of the same words, to weigh the export's choices.
 
+    - ``before``: the first export's chain (a ``dictionary_decompounder``
+      chosen on the words, Lucene's stems: no rules);
+    - ``rules only``: the rules without the decompounder for words they do
+      not know (``export_opensearch(unknown_compounds=False)``);
+    - ``held-out …``: rules (and the decompounder's list) read off the even
+      articles only, measured on the odd ones, as words first seen after an
+      export are: with and without the decompounder, and the export's
+      chain read off all articles, on the same ones, for comparison.
+    """
+    from newssearch.opensearch import analysis_settings, chain_rules, decompounder_words
 
-def synonym_part_rules(articles: Sequence[Article]) -> list[str]:
-    """``synonym`` rules giving each compound of the articles our splitter's parts:
-    ``word => word, part, part`` (lowercase, before normalisation, as the
-    decompounder sees words).  A word split in one place and not in another
-    (our splitter reads the case: ``Essen``/``essen``) gets its first reading."""
-    splitting = german_analyzer(AnalyzerConfig(stemming=False, normalize=False))
-    parts: dict[str, tuple[str, ...]] = {}
-    for a in articles:
-        for name in TEXT_FIELDS:
-            word: str | None = None
-            found: list[str] = []
-            for t in splitting(getattr(a, name), mode="index"):
-                if t.kind == "cpart":
-                    found.append(t.text)
-                    continue
-                if word is not None and found:
-                    parts.setdefault(word, tuple(found))
-                word, found = (t.text if t.text.isalpha() else None), []
-            if word is not None and found:
-                parts.setdefault(word, tuple(found))
-    return [f"{w} => {', '.join((w, *ps))}" for w, ps in sorted(parts.items())]
-
-
-def with_synonym_parts(analysis: Mapping[str, Any], rules: Sequence[str]) -> dict[str, Any]:
-    """``analysis`` with the german chain's ``dictionary_decompounder`` replaced by a
-    ``synonym`` filter of ``rules``."""
-    out: dict[str, Any] = json.loads(json.dumps(analysis))
-    chain = out["analyzer"]["german"]["filter"]
-    at = next(
-        i
-        for i, name in enumerate(chain)
-        if out["filter"].get(name, {}).get("type") == "dictionary_decompounder"
-    )
-    out["filter"]["newssearch_parts"] = {"type": "synonym", "synonyms": list(rules)}
-    chain[at] = "newssearch_parts"
-    return out
+    config = AnalyzerConfig()
+    rules = chain_rules(_texts(articles), config)
+    words = decompounder_words(_vocabulary(articles))
+    seen, unseen = articles[::2], articles[1::2]
+    seen_rules = chain_rules(_texts(seen), config)
+    seen_words = decompounder_words(_vocabulary(seen))
+    counts = {
+        "compound_rules": len(rules.parts),
+        "stem_rules": len(rules.stems),
+        "decompounder_words": len(words.words),
+        "held_out_compound_rules": len(seen_rules.parts),
+        "held_out_stem_rules": len(seen_rules.stems),
+    }
+    chains: list[tuple[str, Sequence[Article], dict[str, Any]]] = [
+        ("before", articles, analysis_settings(config, words)),
+        ("rules only", articles, analysis_settings(config, rules=rules)),
+        ("held-out own", unseen, analysis_settings(config, words, rules=rules)),
+        ("held-out rules only", unseen, analysis_settings(config, rules=seen_rules)),
+        (
+            "held-out +decompounder",
+            unseen,
+            analysis_settings(config, seen_words, rules=seen_rules),
+        ),
+    ]
+    return counts, chains
 
 
 def analysis_parity(
     articles: Sequence[Article], analysis: Mapping[str, Any], *, what_if: bool = False
 ) -> dict[str, Any]:
     """Share of identical (position, term) pairs, overall and per field, for both chains
-    (``what_if``: also the german chain with a ``stemmer_override`` of PyStemmer's stems)."""
+    (``what_if``: also the chains of :func:`what_if_chains`)."""
     out: dict[str, Any] = {}
     lucene_exact = lb.analyzer_from_settings(analysis, "exact")
     ours_exact = exact_analyzer()
-    chains = [
-        ("german", german_analyzer(), lb.analyzer_from_settings(analysis, "german")),
-        ("exact", ours_exact, lucene_exact),
+    chains: list[tuple[str, Any, Any, Sequence[Article]]] = [
+        ("german", german_analyzer(), lb.analyzer_from_settings(analysis, "german"), articles),
+        ("exact", ours_exact, lucene_exact, articles),
     ]
     if what_if:
-        rules = stemmer_override_rules(articles, analysis)
-        out["what_if_stemmer_override_rules"] = len(rules)
-        chains.append(
-            (
-                "german+stemmer_override",
-                german_analyzer(),
-                lb.analyzer_from_settings(with_stemmer_override(analysis, rules), "german"),
+        counts, others = what_if_chains(articles)
+        out["what_if_rules"] = counts
+        for name, texts, settings in others:
+            chains.append(
+                (
+                    name,
+                    german_analyzer(),
+                    lb.analyzer_from_settings(settings, "german"),
+                    texts,
+                )
             )
-        )
-        synonyms = synonym_part_rules(articles)
-        out["what_if_synonym_part_rules"] = len(synonyms)
-        both = with_synonym_parts(with_stemmer_override(analysis, rules), synonyms)
-        chains.append(
-            (
-                "german+synonym_parts",
-                german_analyzer(),
-                lb.analyzer_from_settings(with_synonym_parts(analysis, synonyms), "german"),
-            )
-        )
-        chains.append(
-            (
-                "german+both",
-                german_analyzer(),
-                lb.analyzer_from_settings(both, "german"),
-            )
-        )
-    for chain, ours, lucene in chains:
+    for chain, ours, lucene, texts in chains:
         classifier = Classifier(ours_exact, lucene_exact)
         started = time.perf_counter()
         per_field = {
-            name: compare_texts((getattr(a, name) for a in articles), ours, lucene, classifier)
+            name: compare_texts((getattr(a, name) for a in texts), ours, lucene, classifier)
             for name in TEXT_FIELDS
         }
         total = AnalysisTally()
@@ -531,6 +482,7 @@ def analysis_parity(
                 }
                 for name, t in per_field.items()
             },
+            "articles": len(texts),
             "seconds": round(time.perf_counter() - started, 2),
         }
     return out
@@ -541,7 +493,10 @@ def analysis_parity(
 
 
 def export_collection(
-    documents: Sequence[Article], workdir: Path, settings: IndexSettings | None = None
+    documents: Sequence[Article],
+    workdir: Path,
+    settings: IndexSettings | None = None,
+    **options: Any,
 ) -> tuple[Any, dict[str, Any], Path | None]:
     """Index ``documents`` with newssearch, export the index as OpenSearch would get it.
 
@@ -556,7 +511,7 @@ def export_collection(
     export = _find(_opensearch(), "export_opensearch")
     if export is None:
         return index, fallback_index_json(documents), None
-    summary = export(index, workdir / "export", overwrite=True)
+    summary = export(index, workdir / "export", overwrite=True, **options)
     definition = json.loads(Path(summary.index_json).read_text(encoding="utf-8"))
     return index, definition, Path(summary.articles_ndjson)
 
@@ -567,9 +522,11 @@ def ranking_parity(
     settings: IndexSettings | None = None,
     *,
     similarity: Mapping[str, Any] | None = None,
+    export_options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """MRR@10 of newssearch and of its export in Lucene, on the same collection and index
-    (``similarity``: options put into the exported BM25 similarity first, a what-if)."""
+    (``similarity``: options put into the exported BM25 similarity first, a what-if;
+    ``export_options``: given to ``export_opensearch``)."""
     from newssearch.searcher import Searcher
 
     to_dsl = _find(_opensearch(), "to_query_dsl")
@@ -579,7 +536,9 @@ def ranking_parity(
         else fallback_query
     )
     started = time.perf_counter()
-    index, definition, bulk = export_collection(collection.documents, workdir, settings)
+    index, definition, bulk = export_collection(
+        collection.documents, workdir, settings, **(export_options or {})
+    )
     if similarity:
         definition["settings"]["index"]["similarity"]["default"].update(similarity)
     export_seconds = time.perf_counter() - started
@@ -633,6 +592,18 @@ def ranking_parity(
             .get("german_decompounder", {})
             .get("word_list", [])
         ),
+        "compound_rules": len(
+            definition["settings"]["analysis"]
+            .get("filter", {})
+            .get("german_compound_parts", {})
+            .get("synonyms", [])
+        ),
+        "stem_rules": len(
+            definition["settings"]["analysis"]
+            .get("filter", {})
+            .get("german_stems", {})
+            .get("rules", [])
+        ),
         "newssearch": {"MRR@10": ours.mrr_at_10, "nDCG@10": ours.ndcg_at_10},
         "lucene": {"MRR@10": lucene_m.mrr_at_10, "nDCG@10": lucene_m.ndcg_at_10},
         "lucene_without_date_retry": {"MRR@10": single.mrr_at_10, "nDCG@10": single.ndcg_at_10},
@@ -671,9 +642,9 @@ def _pct(x: float) -> str:
 
 def table(report: Mapping[str, Any]) -> str:
     lines = ["Analysis parity (share of newssearch's (position, term) pairs Lucene makes alike)"]
-    lines.append(f"{'chain':<8} {'pairs':>9} {'gaps closed':>12} {'strict':>9}   by field")
+    lines.append(f"{'chain':<22} {'pairs':>9} {'gaps closed':>12} {'strict':>9}   by field")
     for chain, r in report["analysis"].items():
-        if not isinstance(r, Mapping):
+        if not isinstance(r, Mapping) or "pairs_newssearch" not in r:
             lines.append(f"{chain}: {r}")
             continue
         fields = ", ".join(
@@ -682,12 +653,12 @@ def table(report: Mapping[str, Any]) -> str:
             if f["pairs_newssearch"]
         )
         lines.append(
-            f"{chain:<8} {r['pairs_newssearch']:>9} {_pct(r['share_identical']):>12} "
+            f"{chain:<22} {r['pairs_newssearch']:>9} {_pct(r['share_identical']):>12} "
             f"{_pct(r['share_identical_strict_positions']):>9}   {fields}"
         )
         for side in ("missing_in_lucene_by_kind", "extra_in_lucene_by_kind"):
             kinds = ", ".join(f"{k} {n}" for k, n in r[side].items()) or "none"
-            lines.append(f"{'':<8} {side.replace('_', ' ')}: {kinds}")
+            lines.append(f"{'':<22} {side.replace('_', ' ')}: {kinds}")
     rank = report.get("ranking")
     if rank:
         lines.append("")
@@ -700,11 +671,17 @@ def table(report: Mapping[str, Any]) -> str:
             f"difference (Lucene - newssearch) {rank['mrr_difference']:+.4f}; "
             f"same first hit {_pct(rank['same_first_hit'])}"
         )
-        what_if = report.get("ranking_what_if_discount_overlaps_false")
+        what_if = report.get("ranking_what_if_discount_overlaps_true")
         if what_if:
             lines.append(
-                f"  what-if BM25 discount_overlaps false: lucene {what_if['lucene']['MRR@10']:.4f}"
+                f"  what-if BM25 discount_overlaps true: lucene {what_if['lucene']['MRR@10']:.4f}"
                 f"  difference {what_if['mrr_difference']:+.4f}"
+            )
+        what_if = report.get("ranking_what_if_rules_only")
+        if what_if:
+            lines.append(
+                f"  what-if no decompounder for unknown words: lucene "
+                f"{what_if['lucene']['MRR@10']:.4f}  difference {what_if['mrr_difference']:+.4f}"
             )
         for name, v in report.get("ranking_variants", {}).items():
             lines.append(
@@ -743,7 +720,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--what-if",
         action="store_true",
-        help="also the german chain with PyStemmer's stems as a stemmer_override",
+        help="also other chains (the first export's, with a decompounder, rules held out)"
+        " and BM25 with discount_overlaps true",
     )
     args = parser.parse_args(argv)
 
@@ -778,10 +756,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             collection = xquad_de_dev()
             report["ranking"] = ranking_parity(collection, Path(tmp) / "xquad")
             if args.what_if:
-                report["ranking_what_if_discount_overlaps_false"] = ranking_parity(
+                report["ranking_what_if_discount_overlaps_true"] = ranking_parity(
                     collection,
                     Path(tmp) / "xquad-overlaps",
-                    similarity={"discount_overlaps": False},
+                    similarity={"discount_overlaps": True},
+                )
+                report["ranking_what_if_rules_only"] = ranking_parity(
+                    collection,
+                    Path(tmp) / "xquad-rules-only",
+                    export_options={"unknown_compounds": False},
                 )
             if args.variants:
                 report["ranking_variants"] = {

@@ -384,16 +384,73 @@ def test_exported_chain_matches_ours_on_sample_articles() -> None:
     from newssearch.sample import sample_articles
 
     articles = sample_articles()[:20]
+    # As the export makes it: rules read off the texts, a decompounder after them.
+    rules = opensearch.chain_rules(parity._texts(articles))
     words = opensearch.decompounder_words(parity._vocabulary(articles))
-    analysis = opensearch.analysis_settings(AnalyzerConfig(), words)
+    analysis = opensearch.analysis_settings(AnalyzerConfig(), words, rules=rules)
     report = parity.analysis_parity(articles, analysis)
-    # The slowest here (5–35 s): the export chooses its decompounder list over the lexicon.
     assert report["exact"]["share_identical"] >= EXACT_THRESHOLD
     assert report["german"]["share_identical"] >= GERMAN_THRESHOLD
 
 
+@pytest.mark.lucene
+def test_the_snowball_port_stems_every_sample_word_as_lucene() -> None:
+    """The export decides which words need a stemmer_override without Java, by
+    :func:`lucene_german_stem`: it must be Lucene's stemmer exactly."""
+    _lucene()
+    from newssearch.analysis import german_analyzer
+    from newssearch.config import AnalyzerConfig
+    from newssearch.opensearch.snowball import lucene_german_stem
+    from newssearch.sample import sample_articles
+
+    snowball = lb.analyzer_from_settings(
+        {
+            "filter": {"s": {"type": "snowball", "language": "German"}},
+            "analyzer": {"s": {"type": "custom", "tokenizer": "keyword", "filter": ["s"]}},
+        },
+        "s",
+    )
+    unstemmed = german_analyzer(AnalyzerConfig(stemming=False))
+    words: set[str] = set()
+    for a in sample_articles():
+        for text in (a.title, a.lead, a.body):
+            words.update(t.text for t in unstemmed(text, mode="index") if t.text.isalpha())
+    assert len(words) > 40_000
+    wrong = [w for w in sorted(words) if lb.analyze(snowball, w)[0][1] != lucene_german_stem(w)]
+    assert wrong == []
+
+
+@pytest.mark.lucene
+def test_rule_words_pass_the_chain_before_the_synonym_filter_unchanged() -> None:
+    """OpenSearch parses synonym rules with the chain before the filter (the
+    bridge splits them at spaces): a rule word that chain changed or removed
+    would make the index fail to be created, or the rule mean something else."""
+    _lucene()
+    opensearch = pytest.importorskip("newssearch.opensearch")
+    import opensearch_parity as parity
+    from newssearch.config import AnalyzerConfig
+    from newssearch.sample import sample_articles
+
+    rules = opensearch.chain_rules(parity._texts(sample_articles()[:100]))
+    analysis = opensearch.analysis_settings(AnalyzerConfig(), rules=rules)
+    chain = analysis["analyzer"]["german"]["filter"]
+    before = chain[: chain.index("german_compound_parts")]
+    analysis["analyzer"]["before"] = {
+        "type": "custom",
+        "tokenizer": analysis["analyzer"]["german"]["tokenizer"],
+        "filter": before,
+    }
+    parse = lb.analyzer_from_settings(analysis, "before")
+    words = {w for word, parts in rules.parts for w in (word, *parts)}
+    assert len(words) > 1_000
+    changed = [w for w in sorted(words) if [t for _, t in lb.analyze(parse, w)] != [w]]
+    assert changed == []
+
+
 #: Shares of our (position, term) pairs the exported chains reproduce, gaps
-#: closed, on the first 20 sample articles, less a margin: measured 0.965
-#: (exact: only the hyphenated words as a whole differ) and 0.924 (german).
+#: closed, on the first 20 sample articles (the german chain's rules read off
+#: them, as the export reads them off its index), less a margin: measured 0.965
+#: (exact: only the hyphenated words as a whole differ) and 0.970 (german; the
+#: whole sample: see benchmarks/results/opensearch_parity.json).
 EXACT_THRESHOLD = 0.95
-GERMAN_THRESHOLD = 0.90
+GERMAN_THRESHOLD = 0.955

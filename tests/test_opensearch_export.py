@@ -20,14 +20,18 @@ from newssearch.analysis.tokenizer import tokenize
 from newssearch.config import MAX_TOKEN_CHARS, AnalyzerConfig, IndexSettings, Ranking
 from newssearch.errors import InputError
 from newssearch.opensearch import (
+    ChainRules,
+    ChainRulesCollector,
     DecompounderWords,
     analysis_settings,
     bulk_lines,
+    chain_rules,
     decompounder_words,
     export_opensearch,
     index_definition,
 )
 from newssearch.opensearch.analysis import TOKEN_PATTERN, _lucene_parts, _surface_parts
+from newssearch.opensearch.snowball import lucene_german_stem
 
 #: A decompounder list chosen on a small vocabulary (the whole lexicon takes seconds).
 VOCABULARY = {
@@ -44,9 +48,22 @@ def words() -> DecompounderWords:
     return decompounder_words(VOCABULARY, lexicon_min_zipf=4.5)
 
 
+#: Texts the chain's rules are read off: compounds, and words Lucene's older
+#: Snowball stems otherwise than PyStemmer (``berichtet``, ``entwickeln``).
+TEXTS = (
+    "Die Sicherheitsgarantien des Bundeskanzleramts",
+    "Der Verteidigungsminister berichtet, die Firmen entwickeln Zeitungen.",
+)
+
+
 @pytest.fixture(scope="module")
-def definition(words: DecompounderWords) -> dict[str, Any]:
-    return index_definition(IndexSettings(), words)
+def rules() -> ChainRules:
+    return chain_rules(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def definition(rules: ChainRules) -> dict[str, Any]:
+    return index_definition(IndexSettings(), rules=rules)
 
 
 # -- index.json --------------------------------------------------------------------
@@ -94,7 +111,11 @@ def test_the_story_field_is_there_when_the_index_has_stories(words: Decompounder
 def test_scoring_is_bm25_with_the_index_k1_and_b(words: DecompounderWords) -> None:
     settings = IndexSettings(ranking=Ranking(k1=0.9, b=0.4))
     similarity = index_definition(settings, words)["settings"]["index"]["similarity"]
-    assert similarity == {"default": {"type": "BM25", "k1": 0.9, "b": 0.4}}
+    # discount_overlaps false: a word's stacked compound parts count in the
+    # field's length, as ours count them.
+    assert similarity == {
+        "default": {"type": "BM25", "k1": 0.9, "b": 0.4, "discount_overlaps": False}
+    }
     meta = index_definition(settings, words)["mappings"]["_meta"]["newssearch"]
     assert meta["boosts"] == {"title": 3.0, "lead": 2.0, "body": 1.0}
     assert meta["ranking"]["k1"] == 0.9
@@ -110,10 +131,11 @@ def test_the_german_chain_runs_our_steps_in_our_order(definition: dict[str, Any]
             "max_token_length",
             "lowercase",
             "german_stop",
-            "german_decompounder",
+            "german_compound_parts",
             "apostrophes",
             "german_normalization",
             "only_words_stemmed",
+            "german_stems",
             "german_stemmer",
             "remove_duplicates",
         ],
@@ -141,12 +163,96 @@ def test_the_german_chain_runs_our_steps_in_our_order(definition: dict[str, Any]
     assert filters["german_stemmer"] == {"type": "snowball", "language": "German"}
     assert filters["max_token_length"] == {"type": "truncate", "length": MAX_TOKEN_CHARS}
     assert filters["only_words_stemmed"]["type"] == "keyword_marker"
-    decompounder = filters["german_decompounder"]
+    parts = filters["german_compound_parts"]
+    assert parts["type"] == "synonym"
+    assert (
+        "sicherheitsgarantien => sicherheitsgarantien, sicherheit, garantien" in (parts["synonyms"])
+    )
+    assert filters["german_stems"]["type"] == "stemmer_override"
+    assert "berichtet => bericht" in filters["german_stems"]["rules"]
+    assert "german_decompounder" not in filters
+
+
+def test_a_decompounder_for_unknown_words_runs_after_the_rules(
+    rules: ChainRules, words: DecompounderWords
+) -> None:
+    analysis = analysis_settings(AnalyzerConfig(), words, rules=rules)
+    chain = analysis["analyzer"]["german"]["filter"]
+    assert chain.index("german_compound_parts") + 1 == chain.index("german_decompounder")
+    decompounder = analysis["filter"]["german_decompounder"]
     assert decompounder["type"] == "dictionary_decompounder"
     assert decompounder["min_word_size"] == 6
     assert decompounder["min_subword_size"] == 3
     assert decompounder["only_longest_match"] is False
     assert decompounder["word_list"] == sorted(decompounder["word_list"])
+
+
+def test_the_first_export_chain_is_the_decompounder_alone(words: DecompounderWords) -> None:
+    analysis = analysis_settings(AnalyzerConfig(), words)
+    chain = analysis["analyzer"]["german"]["filter"]
+    assert "german_decompounder" in chain
+    assert "german_compound_parts" not in chain and "german_stems" not in chain
+
+
+# -- the rules read off the index's words ----------------------------------------------
+
+
+def test_compounds_get_the_parts_our_analyzer_gives(rules: ChainRules) -> None:
+    parts = dict(rules.parts)
+    assert parts["sicherheitsgarantien"] == ("sicherheit", "garantien")
+    assert parts["verteidigungsminister"] == ("verteidigung", "minister")
+    assert "zeitungen" not in parts  # not a compound: no rule
+    assert [w for w, _ in rules.parts] == sorted(w for w, _ in rules.parts)
+    for rule in rules.synonyms():
+        word, arrow, outputs = rule.partition(" => ")
+        assert arrow and outputs.split(", ")[0] == word  # the word itself stays
+
+
+def test_the_reading_ours_gives_most_often_wins() -> None:
+    collector = ChainRulesCollector()
+    for text in ("Sicherheitsgarantien", "Sicherheitsgarantien"):
+        collector.add(text)
+    assert dict(collector.rules().parts)["sicherheitsgarantien"] == ("sicherheit", "garantien")
+    # ``Essen`` (the city, the meal) is never split; lowercase ``essen`` never either.
+    assert "essen" not in dict(chain_rules(["Essen essen"]).parts)
+
+
+def test_stopword_parts_are_left_out_of_the_rules() -> None:
+    # OpenSearch parses a rule with the chain before the filter: a stopword
+    # in it would be removed and the rule (so the index) refused.
+    stop = load_stopwords()
+    rules = chain_rules(ARTICLE.body for ARTICLE in ARTICLES)
+    assert all(p not in stop and w not in stop for w, ps in rules.parts for p in ps)
+
+
+def test_stem_rules_are_the_words_lucene_stems_otherwise(rules: ChainRules) -> None:
+    stems = dict(rules.stems)
+    assert stems["berichtet"] == "bericht" != lucene_german_stem("berichtet")
+    assert stems["entwickeln"] == "entwickel"
+    assert "sicherheit" not in stems  # both stem it alike
+    assert rules.overrides() == [f"{w} => {s}" for w, s in rules.stems]
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        # Lucene 9.9's German Snowball (checked against Lucene on every word of
+        # the sample by tests/test_lucene_parity.py)
+        ("ergebnisse", "ergebnis"),
+        ("berichtet", "berichtet"),
+        ("aktuell", "aktuell"),
+        ("heiligkeit", "heilig"),
+        ("kleinigkeiten", "kleinig"),
+        ("bauern", "bau"),
+        ("feuer", "feu"),
+        ("gesprochen", "gesproch"),
+        ("häuser", "haus"),
+        ("straße", "strass"),
+        ("ab", "ab"),
+    ],
+)
+def test_the_snowball_port_stems_as_lucene(word: str, stem: str) -> None:
+    assert lucene_german_stem(word) == stem
 
 
 def test_switched_off_steps_are_left_out(words: DecompounderWords) -> None:
@@ -158,8 +264,8 @@ def test_switched_off_steps_are_left_out(words: DecompounderWords) -> None:
     assert chain == analysis["analyzer"]["exact"]["filter"]
 
 
-def test_a_decompounding_chain_needs_its_word_list() -> None:
-    with pytest.raises(ValueError, match="word list"):
+def test_a_decompounding_chain_needs_its_rules_or_word_list() -> None:
+    with pytest.raises(ValueError, match="rules or its word list"):
         index_definition(IndexSettings(), None)
 
 
@@ -267,15 +373,25 @@ def test_the_export_writes_three_files_and_says_what(
     assert sorted(p.name for p in out.iterdir()) == ["README.txt", "articles.ndjson", "index.json"]
     assert summary.articles == len(ARTICLES) + 1
     assert summary.name == "archiv"
-    assert summary.decompounder_words == len(words.words)
     assert summary.bytes == sum(p.stat().st_size for p in out.iterdir())
+    assert summary.index_json_bytes == summary.index_json.stat().st_size
     ndjson = summary.articles_ndjson.read_text(encoding="utf-8")
     assert ndjson.endswith("\n") and ndjson.count("\n") == 2 * summary.articles
     assert ndjson.splitlines() == list(bulk_lines(dated_index))
+    # The rules are read off the exported articles' own text, in index order.
+    collector = ChainRulesCollector(dated_index.settings.analyzer)
+    for line in ndjson.splitlines()[1::2]:
+        source = json.loads(line)
+        for name in ("title", "lead", "body"):
+            collector.add(source.get(name, ""))
+    rules = collector.rules()
+    assert (summary.compound_rules, summary.stem_rules) == (len(rules.parts), len(rules.stems))
+    assert summary.compound_rules > 0 and summary.decompounder_words == len(words.words)
     assert json.loads(summary.index_json.read_text(encoding="utf-8")) == index_definition(
-        dated_index.settings, words
+        dated_index.settings, words, rules=rules
     )
     readme = summary.readme.read_text(encoding="utf-8")
+    assert "dates=False" in readme
     assert "$OPENSEARCH/archiv/_bulk" in readme and "split -l 10000" in readme
     assert "@index.json" in readme
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export")]
@@ -356,7 +472,9 @@ def test_the_cli_exports_an_index(examples_index: NewsIndex, tmp_path: Path) -> 
         f"load them into OpenSearch with the commands in {Path('out', 'README.txt')}",
     ]
     definition = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))
-    listed = definition["settings"]["analysis"]["filter"]["german_decompounder"]["word_list"]
+    filters = definition["settings"]["analysis"]["filter"]
+    assert filters["german_compound_parts"]["synonyms"]  # read off the examples' words
+    listed = filters["german_decompounder"]["word_list"]
     assert 1_000 < len(listed) < 50_000  # chosen on the whole lexicon
     assert (tmp_path / "out" / "index.json").stat().st_size < 1_000_000
     again = export_cli("opensearch", "out", "--index", str(examples_index.path), cwd=tmp_path)
@@ -413,3 +531,13 @@ def test_the_pattern_tokenizer_gives_our_tokens_but_hyphenated_wholes() -> None:
             for m in pattern.finditer(text)
         ]
         assert matched == ours, text
+
+
+def test_without_unknown_compounds_the_rules_alone_split(
+    dated_index: NewsIndex, tmp_path: Path, words: DecompounderWords
+) -> None:
+    summary = export_opensearch(dated_index, tmp_path / "out", unknown_compounds=False)
+    assert summary.decompounder_words == 0 and summary.compound_rules > 0
+    analysis = json.loads(summary.index_json.read_text(encoding="utf-8"))["settings"]["analysis"]
+    assert "german_decompounder" not in analysis["filter"]
+    assert "german_compound_parts" in analysis["analyzer"]["german"]["filter"]

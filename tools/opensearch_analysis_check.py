@@ -95,6 +95,17 @@ def lucene_spec(analysis: dict[str, Any], analyzer: str, conf: Path) -> list[lis
             spec[-1] += ["minSubwordSize", str(f["min_subword_size"])]
             spec[-1] += ["maxSubwordSize", str(f["max_subword_size"])]
             spec[-1] += ["onlyLongestMatch", str(f["only_longest_match"]).lower()]
+        elif kind == "synonym":
+            # The rules hold single lowercase words: a whitespace parse is the chain's.
+            (conf / "synonyms.txt").write_text("\n".join(f["synonyms"]) + "\n", "utf-8")
+            spec.append(["filter", "synonym", "synonyms", "synonyms.txt", "format", "solr"])
+        elif kind == "stemmer_override":
+            lines = []
+            for rule in f["rules"]:
+                words, _, stem = rule.partition("=>")
+                lines += [f"{w.strip()}\t{stem.strip()}" for w in words.split(",")]
+            (conf / "override.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            spec.append(["filter", "stemmerOverride", "dictionary", "override.txt"])
         elif kind == "keyword_marker":
             spec.append(["filter", "keywordMarker", "pattern", f["keywords_pattern"]])
         elif kind == "snowball":
@@ -167,7 +178,8 @@ def main() -> None:
             examples["lucene only"][key[1]] += n
     print(
         f"analyzer {args.analyzer}: {len(texts)} texts of {len(articles)} articles; "
-        f"index.json {json_bytes:,} bytes, {summary.decompounder_words:,} decompounder words"
+        f"index.json {json_bytes:,} bytes, {summary.compound_rules:,} compound rules, "
+        f"{summary.stem_rules:,} stem rules, {summary.decompounder_words:,} decompounder words"
     )
     print(
         f"pairs: ours {ours_n}, lucene {lucene_n}, identical {same}: "

@@ -11,16 +11,26 @@ Nothing else in newssearch imports this package.
 
 from __future__ import annotations
 
-from newssearch.opensearch.analysis import DecompounderWords, analysis_settings, decompounder_words
+from newssearch.opensearch.analysis import (
+    ChainRules,
+    ChainRulesCollector,
+    DecompounderWords,
+    analysis_settings,
+    chain_rules,
+    decompounder_words,
+)
 from newssearch.opensearch.dsl import to_query_dsl
 from newssearch.opensearch.export import ExportSummary, bulk_lines, export_opensearch
 from newssearch.opensearch.mapping import index_definition
 
 __all__ = [
+    "ChainRules",
+    "ChainRulesCollector",
     "DecompounderWords",
     "ExportSummary",
     "analysis_settings",
     "bulk_lines",
+    "chain_rules",
     "decompounder_words",
     "export_opensearch",
     "index_definition",

@@ -21,38 +21,58 @@ GermanTokenizer           ``pattern`` tokenizer (``group: 0``): our token patter
                           32,766 bytes: one such token would fail its article)
 lowercase                 ``lowercase``
 GermanStopFilter          ``stop`` with our list (and its ae/oe/ue/ss spellings)
-GermanDecompoundFilter    ``dictionary_decompounder`` with the parts our splitter
-                          gives (see :func:`decompounder_words`)
+GermanDecompoundFilter    ``synonym`` rules ``word => word, part, part`` for the
+                          compounds of the exported index, read off our own
+                          analyzer (see :class:`ChainRules`); optionally a
+                          ``dictionary_decompounder`` after it for words the
+                          rules do not know (see :func:`decompounder_words`)
 (apostrophes)             ``pattern_replace``: our normalisation drops them
 GermanNormalizeFilter     ``german_normalization`` (ours is a port of it)
 (words only are stemmed)  ``keyword_marker`` on tokens with a non-letter
-GermanStemFilter          ``snowball`` German (PyStemmer's ``german``)
+GermanStemFilter          ``stemmer_override`` with PyStemmer's stem for each word
+                          of the index that Lucene's older German Snowball stems
+                          otherwise (:mod:`~newssearch.opensearch.snowball`),
+                          then ``snowball`` German
 GermanUniquePartsFilter   ``remove_duplicates`` (same term at the same position)
 ========================  ===========================================================
 
 The ``exact`` analyzer is the chain without decompounding and stemming, as
 the ``_exact`` twins are.  What Lucene cannot do as ours does: stopwords leave
 a gap in the positions (ours closes it; phrases match alike on both sides,
-since queries are analysed the same way), and the decompounder finds every
-listed word inside a token, where our splitter picks one reading.
+since queries are analysed the same way); a word first seen after the export
+is not split (or, with the decompounder, split wherever a listed part stands
+in it) and is stemmed by Lucene's Snowball; a hyphenated word gives its
+parts but not itself as a whole.
+
+Why ``synonym`` and not ``synonym_graph``: the rules have one word on each
+side, so both put the parts at the word's position, as ours does; the plain
+filter can serve the index analyzer too (a graph filter would need
+flattening there), and one analyzer serves indexing and search alike.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from newssearch.analysis import german_analyzer
 from newssearch.analysis.compounds import CompoundSplitter, load_lexicon
 from newssearch.analysis.filters import GermanStemFilter, load_stopwords, normalize_german
+from newssearch.analysis.tokenizer import TokenKind
 from newssearch.config import MAX_COMPOUND_CHARS, MAX_TOKEN_CHARS, AnalyzerConfig
+from newssearch.opensearch.snowball import lucene_german_stem
 
 __all__ = [
     "ANALYZER",
     "EXACT_ANALYZER",
     "TOKEN_PATTERN",
+    "ChainRules",
+    "ChainRulesCollector",
     "DecompounderWords",
     "analysis_settings",
+    "chain_rules",
     "decompounder_words",
 ]
 
@@ -121,13 +141,131 @@ class DecompounderWords:
         }
 
 
+@dataclass(frozen=True)
+class ChainRules:
+    """What the exported chain learns from the index's own words.
+
+    ``parts`` maps each compound (lowercase, as the ``synonym`` filter sees
+    it: before normalisation) to the parts our analyzer gives it, in the
+    reading it gives most often; ``stems`` maps each word or part (lowercase,
+    normalised, as the stemmer sees it) to PyStemmer's stem where Lucene's
+    German Snowball stems it otherwise.  Both are sorted by word.
+    ``vocabulary`` is how many distinct words the rules were read off.
+
+    >>> rules = chain_rules(["Die Sicherheitsgarantien"])
+    >>> rules.synonyms()
+    ['sicherheitsgarantien => sicherheitsgarantien, sicherheit, garantien']
+    """
+
+    parts: tuple[tuple[str, tuple[str, ...]], ...]
+    stems: tuple[tuple[str, str], ...]
+    vocabulary: int
+
+    def synonyms(self) -> list[str]:
+        """The ``synonym`` filter's rules: ``word => word, part, part``."""
+        return [f"{word} => {', '.join((word, *parts))}" for word, parts in self.parts]
+
+    def overrides(self) -> list[str]:
+        """The ``stemmer_override`` filter's rules: ``word => stem``."""
+        return [f"{word} => {stem}" for word, stem in self.stems]
+
+
+class ChainRulesCollector:
+    """Reads :class:`ChainRules` off texts, one at a time (an index of any size
+    streams through it; it keeps one entry per distinct word).
+
+    The texts go through our own analyzer for ``config`` without stemming
+    and normalisation: its compound parts are the rules' parts, and its
+    words and parts, normalised, are the words whose stems are compared.
+    """
+
+    def __init__(self, config: AnalyzerConfig | None = None) -> None:
+        config = config or AnalyzerConfig()
+        self._analyzer = german_analyzer(replace(config, stemming=False, normalize=False))
+        self._stopwords = load_stopwords()
+        self._readings: dict[str, Counter[tuple[str, ...]]] = {}
+        self._unsplit: Counter[str] = Counter()
+        self._stemmed: set[str] = set()
+
+    def add(self, text: str) -> None:
+        """Read one text (a title, lead or body)."""
+        if not text:
+            return
+        word: str | None = None
+        found: list[str] = []
+        for token in self._analyzer(text, mode="index"):
+            if token.kind == TokenKind.CPART:
+                if word is not None:
+                    found.append(token.text)
+                continue
+            if word is not None:
+                self._note(word, found)
+            word, found = None, []
+            if token.kind in (TokenKind.WORD, TokenKind.HPART) and token.text.isalpha():
+                word = token.text
+        if word is not None:
+            self._note(word, found)
+
+    def _note(self, word: str, parts: list[str]) -> None:
+        self._stemmed.add(normalize_german(word))
+        # A part that is a stopword would be removed while OpenSearch parses
+        # the rule (it analyses rules with the chain before the filter), and
+        # a rule that loses a word is refused.
+        kept = tuple(p for p in parts if p.isalpha() and p not in self._stopwords)
+        for p in kept:
+            self._stemmed.add(normalize_german(p))
+        if not kept or word in self._stopwords or len(word) > MAX_TOKEN_CHARS:
+            self._unsplit[word] += 1
+            return
+        readings = self._readings.get(word)
+        if readings is None:
+            readings = self._readings[word] = Counter()
+        readings[kept] += 1
+
+    def rules(self) -> ChainRules:
+        """The rules for the texts read so far."""
+        parts = []
+        for word, readings in self._readings.items():
+            # Our splitter reads the case (``Essen``/``essen``); the filter sees
+            # lowercase words: the reading ours gives most often wins.
+            reading, count = readings.most_common(1)[0]
+            if count >= self._unsplit[word]:
+                parts.append((word, reading))
+        ours = GermanStemFilter()
+        stems = []
+        for word in self._stemmed:
+            if word.isalpha():
+                stem = ours.stem(word)
+                if lucene_german_stem(word) != stem:
+                    stems.append((word, stem))
+        return ChainRules(
+            parts=tuple(sorted(parts)),
+            stems=tuple(sorted(stems)),
+            vocabulary=len(self._unsplit.keys() | self._readings.keys()),
+        )
+
+
+def chain_rules(texts: Iterable[str], config: AnalyzerConfig | None = None) -> ChainRules:
+    """:class:`ChainRules` for ``texts`` (see :class:`ChainRulesCollector`)."""
+    collector = ChainRulesCollector(config)
+    for text in texts:
+        collector.add(text)
+    return collector.rules()
+
+
 def analysis_settings(
-    config: AnalyzerConfig, words: DecompounderWords | None = None
+    config: AnalyzerConfig,
+    words: DecompounderWords | None = None,
+    *,
+    rules: ChainRules | None = None,
 ) -> dict[str, Any]:
     """The ``settings.analysis`` of the export: the ``german`` and ``exact`` analyzers
     for ``config``, which steps run as its flags say.
 
-    ``words`` (needed when ``config.decompound``) is the decompounder's list.
+    ``rules`` (from :func:`chain_rules`) give the compounds their parts and
+    the stemmer PyStemmer's stems; ``words`` puts a ``dictionary_decompounder``
+    after the rules for the words they do not know.  A decompounding chain
+    needs at least one of them.
     """
     filters: dict[str, Any] = {
         "abbreviation_dots": {
@@ -147,18 +285,27 @@ def analysis_settings(
         tail.append("german_normalization")
     full = [*head]
     if config.decompound:
-        if words is None:
-            raise ValueError("a decompounding chain needs its word list")
-        filters["german_decompounder"] = words.filter()
-        full.append("german_decompounder")
+        if words is None and rules is None:
+            raise ValueError("a decompounding chain needs its rules or its word list")
+        if rules is not None and rules.parts:
+            filters["german_compound_parts"] = {"type": "synonym", "synonyms": rules.synonyms()}
+            full.append("german_compound_parts")
+        if words is not None:
+            filters["german_decompounder"] = words.filter()
+            full.append("german_decompounder")
     full += tail
     if config.stemming:
         filters["only_words_stemmed"] = {
             "type": "keyword_marker",
             "keywords_pattern": r".*[^\p{L}].*",
         }
+        full.append("only_words_stemmed")
+        if rules is not None and rules.stems and config.normalize:
+            # The rules' words are normalised: without normalisation, leave them out.
+            filters["german_stems"] = {"type": "stemmer_override", "rules": rules.overrides()}
+            full.append("german_stems")
         filters["german_stemmer"] = {"type": "snowball", "language": "German"}
-        full += ["only_words_stemmed", "german_stemmer"]
+        full.append("german_stemmer")
     if config.decompound or config.stemming:
         full.append("remove_duplicates")
     return {

@@ -86,6 +86,13 @@ def to_query_dsl(
     index's (its boosts and ranking; default: the defaults), ``now`` the
     moment date phrases are read against (default: the current time).
 
+    A date phrase in ``text`` (``Wahl im Jahr 2015``) becomes a range filter
+    on ``published``.  When that finds nothing, ``Searcher.search`` searches
+    the phrase as words (an undated archive, or an article *about* 2015); a
+    client does the same with a second request of
+    ``to_query_dsl(text, ..., dates=False)`` when the first returns no hits
+    and the two bodies differ (the export's README.txt says so too).
+
     >>> to_query_dsl("Ukraine")["query"]["multi_match"]["fields"]
     ['title^3.0', 'lead^2.0', 'body^1.0']
     """

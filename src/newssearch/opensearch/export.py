@@ -24,7 +24,12 @@ from newssearch.article import ARTICLE_FIELDS, TEXT_FIELDS, Article, role_of
 from newssearch.engine.documents import from_stored
 from newssearch.errors import InputError
 from newssearch.index import NewsIndex
-from newssearch.opensearch.analysis import DecompounderWords, decompounder_words
+from newssearch.opensearch.analysis import (
+    ChainRules,
+    ChainRulesCollector,
+    DecompounderWords,
+    decompounder_words,
+)
 from newssearch.opensearch.mapping import STORY_FIELD, index_definition
 
 __all__ = ["BULK_LINES", "ExportSummary", "bulk_lines", "export_opensearch"]
@@ -40,8 +45,10 @@ _SPLIT_KINDS = frozenset({TokenKind.WORD, TokenKind.HPART})
 class ExportSummary:
     """What :func:`export_opensearch` wrote: the files, how many articles, how many bytes.
 
-    ``bytes`` is the size of the three files together; ``decompounder_words``
-    the length of the decompounder's word list in ``index.json``.
+    ``bytes`` is the size of the three files together, ``index_json_bytes``
+    that of ``index.json``; ``compound_rules`` and ``stem_rules`` count the
+    rules of the ``synonym`` and ``stemmer_override`` filters,
+    ``decompounder_words`` the decompounder's word list (0: none).
     """
 
     directory: Path
@@ -51,6 +58,9 @@ class ExportSummary:
     name: str
     articles: int
     bytes: int
+    index_json_bytes: int
+    compound_rules: int
+    stem_rules: int
     decompounder_words: int
 
 
@@ -60,16 +70,27 @@ def export_opensearch(
     *,
     name: str = "news",
     overwrite: bool = False,
+    rules: ChainRules | None = None,
+    unknown_compounds: bool = True,
     words: DecompounderWords | None = None,
 ) -> ExportSummary:
     """Write ``index`` to ``outdir`` as an OpenSearch index named ``name``.
 
     ``outdir`` is created; an existing non-empty directory is replaced only
     with ``overwrite=True`` (else :class:`~newssearch.errors.InputError`), and
-    only once the new export is complete.  ``words`` is the decompounder's
-    word list; by default it is chosen for the compound lexicon and the
-    index's own words (:func:`~newssearch.opensearch.decompounder_words`,
-    some seconds).
+    only once the new export is complete.
+
+    ``rules`` give the exported chain its compound parts and stems; by
+    default they are read off the index's own words through our analyzer
+    (:class:`~newssearch.opensearch.ChainRulesCollector`), so that Lucene
+    splits and stems every word of the index as ours does.  A word the
+    rules do not know (in a query, or in an article added later) goes to a
+    ``dictionary_decompounder`` after them, whose list is chosen on the
+    compound lexicon and the index's words
+    (:func:`~newssearch.opensearch.decompounder_words`, some seconds; or
+    ``words``).  It also adds parts of its own to known words, Lucene's but
+    not ours; ``unknown_compounds=False`` leaves it out, and words the rules
+    do not know whole (the parity report weighs both).
 
     >>> export_opensearch(open_index("index/default"), "export").articles   # doctest: +SKIP
     1028
@@ -83,22 +104,29 @@ def export_opensearch(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        vocabulary: Counter[str] = Counter()
+        settings = index.settings
+        wanted = settings.analyzer.decompound and unknown_compounds and words is None
+        vocabulary: Counter[str] | None = Counter() if wanted else None
+        collector = ChainRulesCollector(settings.analyzer) if rules is None else None
         articles = staging / "articles.ndjson"
         with articles.open("w", encoding="utf-8", newline="\n") as f:
-            count = _write_bulk(index, f, vocabulary)
-        settings = index.settings
-        if words is None and settings.analyzer.decompound:
+            count = _write_bulk(index, f, vocabulary, collector)
+        if collector is not None:
+            rules = collector.rules()
+        if vocabulary is not None:
             words = decompounder_words(
                 vocabulary, min_part_length=settings.analyzer.min_part_length
             )
-        definition = index_definition(settings, words)
+        if not unknown_compounds:
+            words = None
+        definition = index_definition(settings, words, rules=rules)
         index_json = staging / "index.json"
         index_json.write_text(
             json.dumps(definition, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         readme = staging / "README.txt"
         readme.write_text(_readme(name, count), encoding="utf-8")
+        index_json_bytes = index_json.stat().st_size
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,6 +140,9 @@ def export_opensearch(
         name=name,
         articles=count,
         bytes=sum(p.stat().st_size for p in files),
+        index_json_bytes=index_json_bytes,
+        compound_rules=len(rules.parts) if rules is not None else 0,
+        stem_rules=len(rules.stems) if rules is not None else 0,
         decompounder_words=len(words.words) if words is not None else 0,
     )
 
@@ -122,16 +153,27 @@ def bulk_lines(index: NewsIndex) -> Iterator[str]:
         yield from _article_lines(article, story)
 
 
-def _write_bulk(index: NewsIndex, f: IO[str], vocabulary: Counter[str]) -> int:
+def _write_bulk(
+    index: NewsIndex,
+    f: IO[str],
+    vocabulary: Counter[str] | None,
+    collector: ChainRulesCollector | None,
+) -> int:
     """Write every live article's lines to ``f``, counting the words the
-    decompounder list is chosen on; returns how many articles."""
+    decompounder list is chosen on and reading the chain's rules off the
+    text (``collector``); returns how many articles."""
     count = 0
     for article, story in _live_articles(index):
         for line in _article_lines(article, story):
             f.write(line)
             f.write("\n")
         for name in TEXT_FIELDS:
-            for token in tokenize(getattr(article, name)):
+            text = getattr(article, name)
+            if collector is not None:
+                collector.add(text)
+            if vocabulary is None:
+                continue
+            for token in tokenize(text):
                 if token.kind in _SPLIT_KINDS and token.text.isalpha():
                     vocabulary[token.text.lower()] += 1
         count += 1
@@ -238,5 +280,15 @@ add -u USER:PASSWORD or --cacert FILE as your cluster needs):
   curl -sS "$OPENSEARCH/{name}/_count"
 
 Queries: newssearch.opensearch.to_query_dsl("…") gives the body of
-POST /{name}/_search for a newssearch query.
+POST /{name}/_search for a newssearch query.  A date phrase in the query
+("im Jahr 2015", "letzte Woche") becomes a filter on "published"; when that
+request finds nothing, newssearch searches the phrase as words, and so
+should a client: send to_query_dsl("…", dates=False) as a second request
+(if it differs from the first).
+
+The analysis chain knows the compounds and stems of the exported articles
+(the synonym and stemmer_override rules in index.json); a word first seen
+after the export is split by a dictionary decompounder, which finds every
+listed part inside it where newssearch picks one reading, and may be
+stemmed otherwise.  Export again (and reindex) to bring new words in.
 """

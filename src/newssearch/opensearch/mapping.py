@@ -20,6 +20,7 @@ from newssearch.config import FORMAT_VERSION, IndexSettings
 from newssearch.opensearch.analysis import (
     ANALYZER,
     EXACT_ANALYZER,
+    ChainRules,
     DecompounderWords,
     analysis_settings,
 )
@@ -37,11 +38,16 @@ _FOLD = "folded"
 
 
 def index_definition(
-    settings: IndexSettings, words: DecompounderWords | None = None
+    settings: IndexSettings,
+    words: DecompounderWords | None = None,
+    *,
+    rules: ChainRules | None = None,
 ) -> dict[str, Any]:
     """The body of ``PUT /<index>`` for an index built with ``settings``.
 
-    ``words`` is the decompounder's list (needed when the index splits compounds).
+    ``rules`` (compound parts and stems read off the index's words) and
+    ``words`` (a decompounder's list) are as :func:`analysis_settings` takes
+    them; an index that splits compounds needs at least one.
     """
     properties: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
@@ -66,7 +72,7 @@ def index_definition(
     if settings.stories:
         properties[STORY_FIELD] = {"type": "keyword"}
     ranking = settings.ranking
-    analysis = analysis_settings(settings.analyzer, words)
+    analysis = analysis_settings(settings.analyzer, words, rules=rules)
     analysis["normalizer"] = {
         _FOLD: {
             "type": "custom",
@@ -76,7 +82,16 @@ def index_definition(
     return {
         "settings": {
             "index": {
-                "similarity": {"default": {"type": "BM25", "k1": ranking.k1, "b": ranking.b}},
+                "similarity": {
+                    "default": {
+                        "type": "BM25",
+                        "k1": ranking.k1,
+                        "b": ranking.b,
+                        # Ours counts a word's compound parts in its field's
+                        # length; Lucene leaves stacked tokens out unless told.
+                        "discount_overlaps": False,
+                    }
+                },
             },
             "analysis": analysis,
         },
