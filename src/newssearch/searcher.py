@@ -37,7 +37,7 @@ from newssearch.index import NewsIndex
 from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
 from newssearch.query.dates import find_dates
-from newssearch.query.language import check_characters
+from newssearch.query.language import check_characters, check_options
 from newssearch.related import Related, RelatedHit
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
@@ -281,15 +281,7 @@ class Searcher(Closing):
         orders and listing the archive always do).  ``total`` counts every
         matching article.
         """
-        if limit < 0 or offset < 0:
-            raise QueryError("limit and offset must not be negative")
-        if sort not in ("relevance", "newest", "oldest"):
-            raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)")
-        unknown = sorted(set(facets) - set(FACET_FIELDS))
-        if unknown:
-            raise QueryError(
-                f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})"
-            )
+        check_options(limit=limit, offset=offset, sort=sort, facets=facets)
         request = _Request(
             text=text,
             limit=limit,

@@ -51,7 +51,13 @@ from newssearch.keywords import fold_value
 from newssearch.opensearch.mapping import EXACT, FOLDED
 from newssearch.query import Planner
 from newssearch.query.dates import find_dates
-from newssearch.query.language import balance, check_characters, drop_question_words, is_plain
+from newssearch.query.language import (
+    balance,
+    check_characters,
+    check_options,
+    drop_question_words,
+    is_plain,
+)
 
 __all__ = ["FACET_SIZE", "to_query_dsl"]
 
@@ -100,13 +106,7 @@ def to_query_dsl(
     if not isinstance(text, str):
         raise QueryError(f"a query must be a string, not {type(text).__name__}")
     check_characters(text)
-    if limit < 0 or offset < 0:
-        raise QueryError("limit and offset must not be negative")
-    if sort not in ("relevance", "newest", "oldest"):
-        raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)")
-    unknown = sorted(set(facets) - set(FACET_FIELDS))
-    if unknown:
-        raise QueryError(f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})")
+    check_options(limit=limit, offset=offset, sort=sort, facets=facets)
     moment = datetime.now().astimezone() if now is None else range_start(now, "now")
     words, start, end, end_excl = _understand(text, since, until, moment, dates=dates)
     filter_nodes = _filters(filters)

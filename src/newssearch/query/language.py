@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from whoosh import query as wq
 
-from newssearch.article import lone_surrogate
+from newssearch.article import FACET_FIELDS, lone_surrogate
 from newssearch.engine.parser import FIELD_ALIASES
 from newssearch.errors import QueryError
 
@@ -14,6 +15,7 @@ __all__ = [
     "QUESTION_WORDS",
     "balance",
     "check_characters",
+    "check_options",
     "drop_question_words",
     "is_plain",
     "query_warnings",
@@ -48,6 +50,23 @@ def check_characters(text: str, what: str = "the query") -> None:
             f"{what} holds an invalid character (U+{ord(text[at]):04X} at {at}): "
             "it is not valid Unicode text; check its encoding"
         )
+
+
+def check_options(*, limit: int, offset: int, sort: str, facets: Sequence[str]) -> None:
+    """Raise :class:`QueryError` for paging, sorting or facets no search can have.
+
+    >>> check_options(limit=10, offset=0, sort="newest", facets=("section",))
+    >>> check_options(limit=10, offset=0, sort="best", facets=())
+    Traceback (most recent call last):
+    newssearch.errors.QueryError: unknown sort 'best' (relevance, newest or oldest)
+    """
+    if limit < 0 or offset < 0:
+        raise QueryError("limit and offset must not be negative")
+    if sort not in ("relevance", "newest", "oldest"):
+        raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)")
+    unknown = sorted(set(facets) - set(FACET_FIELDS))
+    if unknown:
+        raise QueryError(f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})")
 
 
 def is_plain(text: str) -> bool:
