@@ -281,7 +281,7 @@ class GermanAnalyzer(Composable):
 
     def _twin_miss(self, chunk: str) -> _TwinEntry:
         """Analyse a chunk for :meth:`index_terms` and keep it in the twin cache."""
-        pieces, advance = self._cache.get(chunk) or self._analyze_chunk(chunk)
+        pieces, advance = self._cache.get(chunk) or self.analyze_chunk(chunk)
         if self._marker is None:
             self._marker = GermanAnalyzer(self.config, exact=True, stops="mark")
         exact_terms: list[str] = []
@@ -315,15 +315,11 @@ class GermanAnalyzer(Composable):
 
     def _miss(self, chunk: str) -> _Entry:
         """Analyse a chunk that is not in the cache yet, and keep it there."""
-        return self._cache.put(chunk, self._analyze_chunk(chunk))
+        return self._cache.put(chunk, self.analyze_chunk(chunk))
 
     def analyze_chunk(self, chunk: str) -> _Entry:
         """The chain's tokens for one whitespace-free chunk, relative to it, and
-        the positions it takes (not cached; see :meth:`_analyze_chunk`)."""
-        return self._analyze_chunk(chunk)
-
-    def _analyze_chunk(self, chunk: str) -> _Entry:
-        """The chain's tokens for one whitespace-free chunk, relative to it.
+        the positions it takes (not cached).
 
         No token spans whitespace and no tokenizer rule looks past it, so a
         chunk is tokenized alone exactly as in its text; the filters work
