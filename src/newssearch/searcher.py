@@ -20,7 +20,7 @@ from typing import Any, Literal
 from whoosh import query as wq
 
 from newssearch.analysis import TokenKind, exact_analyzer, german_analyzer
-from newssearch.article import FACET_FIELDS, role_of
+from newssearch.article import role_of
 from newssearch.cache import BoundedCache
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
@@ -30,14 +30,14 @@ from newssearch.engine.columns import count_facet, date_order, publication_ages,
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import weighting
-from newssearch.errors import IndexStateError, QueryError
+from newssearch.errors import IndexStateError
 from newssearch.highlight import Highlighter
 from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
 from newssearch.keywords import KeywordValues, merge_spellings
 from newssearch.query import Plan, Planner
 from newssearch.query.dates import find_dates
-from newssearch.query.language import check_characters, check_options
+from newssearch.query.language import check_characters, check_options, filter_choices
 from newssearch.related import Related, RelatedHit
 from newssearch.results import Highlights, Hit, SearchResult
 from newssearch.sentences import SentenceSplitter
@@ -629,12 +629,7 @@ def _filter_query(keywords: KeywordValues, filters: Filters | None, span: _Span)
     """The filter for field values (compared as :func:`~newssearch.keywords.fold_value`
     folds them) and a publication time range (``None``: none)."""
     parts: list[wq.Query] = []
-    for name, values in (filters or {}).items():
-        if name not in FACET_FIELDS:
-            raise QueryError(f"cannot filter on {name!r} (only {', '.join(FACET_FIELDS)})")
-        choices = [values] if isinstance(values, str) else list(values)
-        for choice in choices:
-            check_characters(choice, f"the {name} filter")
+    for name, choices in filter_choices(filters):
         terms = keywords.matching(name, choices)
         parts.append(wq.Or([wq.Term(name, term) for term in terms]) if terms else wq.NullQuery)
     if span.bounded:

@@ -41,14 +41,14 @@ from whoosh.qparser import plugins, syntax
 from whoosh.util.times import long_to_datetime
 
 from newssearch.analysis import PHRASE_KINDS, TokenKind, exact_analyzer, german_analyzer
-from newssearch.article import FACET_FIELDS, TEXT_FIELDS, role_of
+from newssearch.article import TEXT_FIELDS, role_of
 from newssearch.config import RESCORE_WINDOW, IndexSettings, QueryLimits
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.parser import make_parser, normalize_pattern
 from newssearch.engine.schema import build_schema
 from newssearch.errors import QueryError
 from newssearch.keywords import fold_value
-from newssearch.opensearch.mapping import EXACT, FOLDED
+from newssearch.opensearch.mapping import EXACT, FOLDED, iso_date
 from newssearch.query import Planner
 from newssearch.query.dates import find_dates
 from newssearch.query.language import (
@@ -56,6 +56,7 @@ from newssearch.query.language import (
     check_characters,
     check_options,
     drop_question_words,
+    filter_choices,
     is_plain,
 )
 
@@ -170,27 +171,18 @@ def _understand(
 
 def _filters(filters: Mapping[str, str | Sequence[str]] | None) -> list[Node]:
     nodes: list[Node] = []
-    for name, values in (filters or {}).items():
-        if name not in FACET_FIELDS:
-            raise QueryError(f"cannot filter on {name!r} (only {', '.join(FACET_FIELDS)})")
-        choices = [values] if isinstance(values, str) else list(values)
-        for choice in choices:
-            check_characters(choice, f"the {name} filter")
+    for name, choices in filter_choices(filters):
         folded = list(dict.fromkeys(fold_value(c) for c in choices))
         nodes.append({"terms": {f"{name}.{FOLDED}": folded}})
     return nodes
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _range(start: datetime | None, end: datetime | None, *, end_excl: bool) -> Node:
     bounds: dict[str, str] = {}
     if start is not None:
-        bounds["gte"] = _iso(start)
+        bounds["gte"] = iso_date(start)
     if end is not None:
-        bounds["lt" if end_excl else "lte"] = _iso(end)
+        bounds["lt" if end_excl else "lte"] = iso_date(end)
     return {"range": {"published": {**bounds, "format": _DATE_FORMAT}}}
 
 
@@ -372,9 +364,9 @@ class _Translator:
         end = None if q.end is None else long_to_datetime(int(q.end)).replace(tzinfo=UTC)
         bounds: dict[str, str] = {}
         if start is not None:
-            bounds["gt" if q.startexcl else "gte"] = _iso(start)
+            bounds["gt" if q.startexcl else "gte"] = iso_date(start)
         if end is not None:
-            bounds["lt" if q.endexcl else "lte"] = _iso(end)
+            bounds["lt" if q.endexcl else "lte"] = iso_date(end)
         spec = {"range": {"published": {**bounds, "format": _DATE_FORMAT}}}
         return {"constant_score": {"filter": spec, "boost": float(q.boost)}}
 

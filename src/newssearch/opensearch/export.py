@@ -15,7 +15,6 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +29,7 @@ from newssearch.opensearch.analysis import (
     DecompounderWords,
     decompounder_words,
 )
-from newssearch.opensearch.mapping import STORY_FIELD, index_definition
+from newssearch.opensearch.mapping import STORY_FIELD, index_definition, iso_date
 
 __all__ = ["BULK_LINES", "ExportSummary", "bulk_lines", "export_opensearch"]
 
@@ -201,7 +200,7 @@ def _article_lines(article: Article, story: str | None) -> tuple[str, str]:
             continue
         role = role_of(name)
         if role == "date":
-            source[name] = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            source[name] = iso_date(value)
         elif role == "keywords":
             source[name] = list(value)
         else:

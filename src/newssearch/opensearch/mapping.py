@@ -13,6 +13,7 @@ the mapping's ``_meta``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from newssearch.article import ARTICLE_FIELDS, role_of
@@ -25,7 +26,7 @@ from newssearch.opensearch.analysis import (
     analysis_settings,
 )
 
-__all__ = ["EXACT", "FOLDED", "STORY_FIELD", "index_definition"]
+__all__ = ["EXACT", "FOLDED", "STORY_FIELD", "index_definition", "iso_date"]
 
 #: The sub-field of a text field with the exact analysis (``title.exact``).
 EXACT = "exact"
@@ -106,3 +107,13 @@ def index_definition(
             "properties": properties,
         },
     }
+
+
+def iso_date(moment: datetime) -> str:
+    """``moment`` as the ``published`` field and range queries hold it: ISO 8601 in UTC.
+
+    >>> from datetime import timedelta, timezone
+    >>> iso_date(datetime(2016, 3, 1, 13, tzinfo=timezone(timedelta(hours=1))))
+    '2016-03-01T12:00:00Z'
+    """
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from whoosh import query as wq
 
@@ -17,6 +17,7 @@ __all__ = [
     "check_characters",
     "check_options",
     "drop_question_words",
+    "filter_choices",
     "is_plain",
     "query_warnings",
 ]
@@ -67,6 +68,27 @@ def check_options(*, limit: int, offset: int, sort: str, facets: Sequence[str]) 
     unknown = sorted(set(facets) - set(FACET_FIELDS))
     if unknown:
         raise QueryError(f"cannot facet on {', '.join(unknown)} (only {', '.join(FACET_FIELDS)})")
+
+
+def filter_choices(
+    filters: Mapping[str, str | Sequence[str]] | None,
+) -> Iterator[tuple[str, list[str]]]:
+    """Each filtered field with the values asked for, checked: a field that is no
+    facet, or a value with a lone surrogate, is a :class:`QueryError`.
+
+    >>> list(filter_choices({"section": "Inland", "tags": ["Wahl", "EU"]}))
+    [('section', ['Inland']), ('tags', ['Wahl', 'EU'])]
+    >>> list(filter_choices({"body": "Wien"}))
+    Traceback (most recent call last):
+    newssearch.errors.QueryError: cannot filter on 'body' (only ...)
+    """
+    for name, values in (filters or {}).items():
+        if name not in FACET_FIELDS:
+            raise QueryError(f"cannot filter on {name!r} (only {', '.join(FACET_FIELDS)})")
+        choices = [values] if isinstance(values, str) else list(values)
+        for choice in choices:
+            check_characters(choice, f"the {name} filter")
+        yield name, choices
 
 
 def is_plain(text: str) -> bool:
