@@ -411,13 +411,8 @@ class Searcher(Closing):
             for t in self._exact_analyzer(text, mode="query")
             if t.kind == TokenKind.WORD and t.text.isalpha()
         }
-        if total:
-            known = view.known_words
-            for word in words - known.keys():
-                if any(reader.doc_frequency(f, word) for f in fields):
-                    known.put(word, True)
-            if words <= known.keys():
-                return None
+        if total and all(_in_index(view.known_words, reader, fields, w) for w in words):
+            return None
         if view.speller is None:
             view.speller = Speller.from_reader(reader, fields=fields)
         return view.speller.suggest(text)
@@ -623,6 +618,18 @@ def _spell(keywords: KeywordValues, fieldname: str) -> Callable[[str], str] | No
     if role_of(fieldname) != "keywords":
         return None
     return lambda term: keywords.spelling(fieldname, term)
+
+
+def _in_index(
+    known: BoundedCache[str, bool], reader: Any, fields: Sequence[str], word: str
+) -> bool:
+    """Whether ``word`` is in one of ``fields``; words found are remembered in ``known``."""
+    if word in known:
+        return True
+    if any(reader.doc_frequency(f, word) for f in fields):
+        known.put(word, True)
+        return True
+    return False
 
 
 def _filter_query(keywords: KeywordValues, filters: Filters | None, span: _Span) -> wq.Query | None:
