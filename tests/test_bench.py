@@ -34,6 +34,7 @@ from newssearch.bench import (
     merge_reports,
     plot,
     run_suite,
+    stream,
     text_bytes,
 )
 from newssearch.bench.engines import NewsSearch, Tantivy
@@ -167,6 +168,18 @@ def test_an_engine_that_finds_nothing_stops_the_run() -> None:
 
 
 # -- inputs -------------------------------------------------------------------------
+
+
+def test_the_streamed_corpus_is_the_corpus_made_anew_on_each_reading() -> None:
+    lazy = stream(1500)
+    assert len(lazy) == 1500
+    assert list(lazy) == corpus(1500)
+    assert list(lazy) == list(lazy)  # every reading the same articles
+    assert next(iter(stream(1500, seed=7))) == corpus(1)[0]  # the real ones come first
+    assert [a.id for a in stream(1500, seed=7)][-1] == "synthetic-471"
+    assert list(stream(1500, seed=7)) != list(lazy)  # another seed, other recombinations
+    assert corpus(1500)[1100] in lazy
+    assert text_bytes(lazy) == text_bytes(corpus(1500))
 
 
 def test_the_scaling_corpus_has_unique_ids_and_real_sentences() -> None:

@@ -673,6 +673,49 @@ def test_build_index_with_an_id_twice_keeps_the_later_record(tmp_path: Path) -> 
             assert searcher.search("Fassung").total == 1
 
 
+class _Reread:
+    """Articles made anew on each iteration, counting the iterations (a lazy source)."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._articles = articles
+        self.reads = 0
+
+    def __iter__(self) -> Iterator[Article]:
+        self.reads += 1
+        for a in self._articles:
+            yield Article(id=a.id, title=a.title, body=a.body)
+
+
+@pytest.mark.parametrize("kind", ["generator", "rereadable"])
+def test_a_lazy_source_with_an_id_twice_keeps_the_later_record(tmp_path: Path, kind: str) -> None:
+    records = [article("a", "Alte Fassung"), article("b"), article("a", "Neue Fassung")]
+    source = _Reread(records)
+    index, report = build_index(
+        tmp_path / "ix", iter(source) if kind == "generator" else source, procs=1
+    )
+    with index:
+        assert (report.added, report.replaced, report.documents) == (2, 0, 2)
+        assert stored(index)["a"]["title"] == "Neue Fassung"
+        with Searcher(index) as searcher:
+            assert searcher.search("Fassung").total == 1
+            assert searcher.search("Alte").total == 0
+    # A source that can be read again is read twice (ids, then writing), never held.
+    assert source.reads == (1 if kind == "generator" else 2)
+
+
+def test_a_rereadable_update_replaces_known_articles_and_reports_progress(
+    small_index: NewsIndex,
+) -> None:
+    calls: list[tuple[int, int]] = []
+    source = _Reread([article("seed", "Neuer Titel"), article("neu"), article("neu", "Zuletzt")])
+    report = small_index.update(source, progress=lambda done, total: calls.append((done, total)))
+    assert (report.added, report.replaced) == (1, 1)
+    assert calls[0] == (0, 2) and calls[-1] == (2, 2)
+    docs = stored(small_index)
+    assert docs["seed"]["title"] == "Neuer Titel"
+    assert docs["neu"]["title"] == "Zuletzt"
+
+
 def test_readding_a_deleted_article_counts_as_added(small_index: NewsIndex) -> None:
     assert small_index.delete(["sport-1"]) == 1
     report = small_index.update([a for a in ARTICLES if a.id == "sport-1"])

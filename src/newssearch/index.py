@@ -276,8 +276,12 @@ class NewsIndex(Closing):
     ) -> UpdateReport:
         """Add ``articles``, replacing any with the same id, in one commit.
 
-        Re-importing an article never duplicates it.  On any error the
+        Re-importing an article never duplicates it; an id given twice in one
+        call is one article, the later record.  On any error the
         uncommitted changes are discarded and the index stays as it was.
+        ``articles`` that can be iterated again (a list, a file or corpus read
+        lazily) are read twice, once for their ids and once to write them, and
+        never held in memory; a one-shot iterator (a generator) is held.
         ``procs`` processes analyse and write in parallel when only new
         articles come (default: one per CPU, at most 4, from
         :data:`PARALLEL_MIN_ARTICLES` articles on; each adds a segment).
@@ -290,8 +294,7 @@ class NewsIndex(Closing):
         """
         with self._writing(wait):
             started = time.perf_counter()
-            # An id given twice in one call is one article: the later record wins.
-            batch = list({article.id: article for article in articles}.values())
+            batch, count = _unique(articles)
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
                 existing = (
@@ -300,14 +303,14 @@ class NewsIndex(Closing):
                 stories = (
                     story_fields(batch, None if empty else reader) if self.settings.stories else {}
                 )
-            workers = 1 if existing else _workers(len(batch), procs)
+            workers = 1 if existing else _workers(count, procs)
             if workers > 1:
                 writer = self._store.writer(limitmb=limitmb, procs=workers)
             else:
                 writer = self._store.writer(limitmb=limitmb)
             replaced = 0
             if progress is not None:
-                progress(0, len(batch))
+                progress(0, count)
             try:
                 stopword_twins = has_stopword_twins(self.settings.analyzer)
                 for done, article in enumerate(batch, start=1):
@@ -319,8 +322,8 @@ class NewsIndex(Closing):
                         writer.update_document(**doc)
                     else:
                         writer.add_document(**doc)
-                    if progress is not None and (done % batch_size == 0 or done == len(batch)):
-                        progress(done, len(batch))
+                    if progress is not None and (done % batch_size == 0 or done == count):
+                        progress(done, count)
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -329,7 +332,7 @@ class NewsIndex(Closing):
                 raise
             self._upgrade_meta()
             return UpdateReport(
-                added=len(batch) - replaced,
+                added=count - replaced,
                 replaced=replaced,
                 documents=self.doc_count(),
                 seconds=time.perf_counter() - started,
@@ -381,6 +384,38 @@ class NewsIndex(Closing):
         if self._format_version != FORMAT_VERSION:
             _write_meta(self.path, self.settings)
             self._format_version = FORMAT_VERSION
+
+
+def _unique(articles: Iterable[Article]) -> tuple[Iterable[Article], int]:
+    """``articles`` with each id once (its last record) and how many there are.
+
+    What can be iterated again is read once for the ids (an id and a number
+    per article are all that is held) and given back to be read again; a
+    one-shot iterator is read into a list.
+    """
+    if iter(articles) is articles:  # a generator or another iterator: read once
+        batch = list({article.id: article for article in articles}.values())
+        return batch, len(batch)
+    last: dict[str, int] = {}
+    total = 0
+    for total, article in enumerate(articles, start=1):
+        last[article.id] = total
+    if len(last) == total:
+        return articles, total
+    return _LastRecords(articles, last), len(last)
+
+
+class _LastRecords:
+    """The records of ``articles`` that are the last of their id (numbered from 1)."""
+
+    def __init__(self, articles: Iterable[Article], last: dict[str, int]) -> None:
+        self._articles = articles
+        self._last = last
+
+    def __iter__(self) -> Iterator[Article]:
+        for n, article in enumerate(self._articles, start=1):
+            if self._last.get(article.id) == n:
+                yield article
 
 
 def _workers(count: int, procs: int | None) -> int:

@@ -8,7 +8,7 @@ keys (a term of ``story_bands``), checked with their stored signatures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from newssearch.article import Article
@@ -64,7 +64,7 @@ class _NoStories:
         return ()
 
 
-def story_fields(batch: Sequence[Article], reader: Any | None) -> dict[str, StoryFields]:
+def story_fields(batch: Iterable[Article], reader: Any | None) -> dict[str, StoryFields]:
     """Each article's story fields (by id), labelled against the index ``reader``
     reads (``None``: an empty index)."""
     signatures = {a.id: signature(a.title, a.lead, a.body) for a in batch}

@@ -8,7 +8,7 @@ against plain Whoosh and native engines (``newssearch bench``).
 Not imported by ``import newssearch``: only the ``bench`` command needs it.
 """
 
-from newssearch.bench.corpus import corpus, text_bytes
+from newssearch.bench.corpus import corpus, stream, text_bytes
 from newssearch.bench.engines import BASELINE, ENGINES, Engine, OpenEngine, engine
 from newssearch.bench.measure import environment, measure_indexing, measure_queries, run_suite
 from newssearch.bench.queries import KINDS, Query, load_queries
@@ -42,5 +42,6 @@ __all__ = [
     "merge_reports",
     "plot",
     "run_suite",
+    "stream",
     "text_bytes",
 ]

@@ -10,6 +10,9 @@ service's edited copies do: the first is the article as it is, the others
 ``<id>-copy-<k>`` get a new headline, lose their last sentence, have two
 sentences swapped or a tenth of their words replaced (in turn), and all are
 shuffled, so that copies of one story stand apart in the import.
+
+:func:`stream` gives the same articles (without copies) one at a time, each
+time it is iterated, so that a million-article run never holds the corpus.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator
 from typing import Final
 
 from newssearch.article import Article
 from newssearch.sample import sample_articles
 from newssearch.sentences import SentenceSplitter
 
-__all__ = ["DEFAULT_SEED", "corpus", "text_bytes"]
+__all__ = ["DEFAULT_SEED", "Stream", "corpus", "stream", "text_bytes"]
 
 #: The edits a wire copy gets, dealt in turn.
 _EDITS: Final = ("headline", "drop_last", "swap_sentences", "words")
@@ -49,27 +52,66 @@ def corpus(size: int, *, seed: int = DEFAULT_SEED, copies: int = 1) -> list[Arti
         raise ValueError(f"copies must be at least 1, not {copies}")
     if copies > 1:
         return _wire_copies(corpus(-(-size // copies), seed=seed), size, copies, seed)
-    real = list(sample_articles())
-    if size <= len(real):
-        return real[:size]
-    splitter = SentenceSplitter()
-    bodies = [[a.body[s:e] for s, e in splitter.spans(a.body)] for a in real if a.body]
-    sentences = [s for body in bodies for s in body]
-    lengths = [len(body) for body in bodies]
-    rng = random.Random(seed)
-    out = real
-    for i in range(size - len(real)):
-        model = rng.choice(real)
-        out.append(
-            Article(
-                id=f"synthetic-{i}",
-                title=rng.choice(real).title,
-                lead=rng.choice(real).lead,
-                body=" ".join(rng.choice(sentences) for _ in range(rng.choice(lengths))),
-                section=model.section,
+    return list(stream(size, seed=seed))
+
+
+class Stream(Collection[Article]):
+    """``size`` articles of :func:`corpus` (without copies), made anew one at a
+    time on each iteration: what a corpus too large to hold in memory is.
+
+    >>> s = stream(1030)
+    >>> len(s), [a.id for a in s][1027:]
+    (1030, ['articles-1028', 'synthetic-0', 'synthetic-1'])
+    >>> list(s) == corpus(1030)
+    True
+    """
+
+    def __init__(self, size: int, *, seed: int = DEFAULT_SEED) -> None:
+        if size < 0:
+            raise ValueError(f"size must not be negative, not {size}")
+        self.size = size
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __contains__(self, item: object) -> bool:
+        return any(article == item for article in self)
+
+    def __iter__(self) -> Iterator[Article]:
+        real = list(sample_articles())
+        yield from real[: self.size]
+        if self.size <= len(real):
+            return
+        splitter = SentenceSplitter()
+        bodies = [[a.body[s:e] for s, e in splitter.spans(a.body)] for a in real if a.body]
+        sentences = [s for body in bodies for s in body]
+        lengths = [len(body) for body in bodies]
+        rng = random.Random(self.seed)
+        # Each new article draws its title, lead and section from all the articles
+        # before it (the real ones and the recombined ones): only those three
+        # references of each are kept, not the articles.
+        titles = [a.title for a in real]
+        leads = [a.lead for a in real]
+        sections = [a.section for a in real]
+        everyone = range(len(real))
+        for i in range(self.size - len(real)):
+            model = rng.choice(everyone)
+            title = titles[rng.choice(everyone)]
+            lead = leads[rng.choice(everyone)]
+            body = " ".join(rng.choice(sentences) for _ in range(rng.choice(lengths)))
+            yield Article(
+                id=f"synthetic-{i}", title=title, lead=lead, body=body, section=sections[model]
             )
-        )
-    return out
+            titles.append(title)
+            leads.append(lead)
+            sections.append(sections[model])
+            everyone = range(len(titles))
+
+
+def stream(size: int, *, seed: int = DEFAULT_SEED) -> Stream:
+    """The articles of ``corpus(size, seed=seed)``, made lazily (see :class:`Stream`)."""
+    return Stream(size, seed=seed)
 
 
 def _wire_copies(stories: list[Article], size: int, copies: int, seed: int) -> list[Article]:
@@ -117,7 +159,7 @@ def _edited(
     return dataclasses.replace(story, id=f"{story.id}-copy-{k}", title=title, body=body)
 
 
-def text_bytes(docs: Sequence[Article]) -> int:
+def text_bytes(docs: Iterable[Article]) -> int:
     """UTF-8 bytes of the title, lead and body of ``docs``: the text an engine indexes.
 
     >>> text_bytes([Article(id="a", title="Straße", body="Text")])

@@ -22,7 +22,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Protocol
@@ -78,7 +78,7 @@ class Engine(Protocol):
         """Why this engine cannot run here, or ``None`` when it can."""
         ...
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         """Index ``docs`` into the new directory ``path``; return the documents indexed."""
         ...
 
@@ -98,7 +98,7 @@ class NewsSearch:
     def unavailable(self) -> str | None:
         return None
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         from newssearch.index import build_index
 
         index, report = build_index(path, docs)
@@ -137,13 +137,13 @@ class NewsSearchCLI:
     def unavailable(self) -> str | None:
         return None
 
-    def prepare(self, path: Path, docs: Sequence[Article]) -> None:
+    def prepare(self, path: Path, docs: Collection[Article]) -> None:
         """Write ``docs`` as the JSON Lines file the timed build reads (untimed)."""
         with _jsonl(path).open("w", encoding="utf-8") as f:
             for d in docs:
                 f.write(json.dumps(_record(d), ensure_ascii=False) + "\n")
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         from newssearch.index import open_index
 
         command = [sys.executable, "-m", "newssearch", "index", str(_jsonl(path))]
@@ -196,7 +196,7 @@ class WhooshDE:
     def unavailable(self) -> str | None:
         return None
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         from whoosh import fields, index
         from whoosh.analysis import LanguageAnalyzer
 
@@ -270,7 +270,7 @@ class Tantivy:
             return "not installed; pip install -e '.[bench]'"
         return None
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         import tantivy
 
         path.mkdir(parents=True)
@@ -347,7 +347,7 @@ class SQLiteFTS5:
             db.close()
         return None
 
-    def build(self, path: Path, docs: Sequence[Article]) -> int:
+    def build(self, path: Path, docs: Collection[Article]) -> int:
         import sqlite3
 
         path.mkdir(parents=True)
