@@ -103,3 +103,91 @@ def test_the_analyzer_splits_by_the_case_in_the_text() -> None:
     assert {"hoch", "fahr"} <= terms
     lowercase = {t.text for t in analyze("dann hochfahren")}
     assert lowercase == {"hochfahr"}
+
+
+# Names, linking elements and adjective heads (issue 17, second round) -------------------------
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "kaindorf",  # known, but as no noun form, and in a place name's ending
+        "kaindorfs",
+        "mariazeller",  # the place's -er
+        "hartberg",
+        "habermann",
+        "engländer",  # England's inhabitant, not eng + länder
+        "engländerin",
+        "handlungen",  # -ungen is no head after one letter: not hand + lungen
+    ],
+)
+def test_names_and_their_inhabitants_stay_whole(word: str) -> None:
+    assert CompoundSplitter().split(word) == ()
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("feriendorf", ("ferien", "dorf")),  # a noun form: no name
+        ("landesparteiobmann", ("land", "partei", "obmann")),  # its head is a noun in -mann
+        ("notenbank", ("note", "bank")),  # Note + n, not Not + en
+        ("rundenzeiten", ("runde", "zeiten")),
+        ("sternenbanner", ("stern", "banner")),  # Sterns: Sterne is Stern's plural
+        ("linkspartei", ("links", "partei")),  # a genitive is rarer than its nominative
+        ("arbeiterkammer", ("arbeiter", "kammer")),  # -er is a plural after one syllable only
+        ("hackerangriffe", ("hacker", "angriffe")),  # Hack would be Häcker
+        ("kinderarzt", ("kind", "arzt")),
+        ("liederbuch", ("lied", "buch")),
+        ("fehlerquote", ("fehler", "quote")),  # ten times as frequent as Fehl
+        ("bodenschätze", ("boden", "schätze")),  # ten times as frequent as Bode
+        ("rohstoffpreisen", ("roh", "stoff", "preisen")),  # a three-letter adjective
+        ("neubau", ("neu", "bau")),
+    ],
+)
+def test_the_likeliest_reading_of_a_linking_element_wins(word: str, parts: tuple[str, ...]) -> None:
+    assert CompoundSplitter().split(word) == parts
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("tagelang", ("tag", "lang")),
+        ("widerstandsfähig", ("widerstand", "fähig")),
+        ("genmanipuliertes", ("gen", "manipuliertes")),  # a participle after a noun
+        ("hochprofessionell", ("hoch", "professionell")),
+        ("selbstständige", ("selbst", "ständige")),
+        ("mitteleuropäische", ("mittel", "europäische")),
+        ("nationalsozialistische", ("national", "sozialistische")),
+        ("höchstgerichtlich", ("höchst", "gerichtlich")),  # an adjective as first part
+        ("computergesteuert", ("computer", "gesteuert")),
+    ],
+)
+def test_a_lowercase_word_may_end_in_an_adjective(word: str, parts: tuple[str, ...]) -> None:
+    splitter = CompoundSplitter()
+    assert splitter.split(word, noun=False) == parts
+    assert splitter.split(word) in {parts, ()}  # a noun's head is a noun
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "festgenommen",  # a particle verb's participle
+        "zugeschlagen",
+        "teilnehmende",
+        "bekanntzugeben",  # its zu-infinitive, not bekannt + zug + eben
+        "festlegen",  # its infinitive
+        "schwanken",  # an infinitive, not schwan + ken
+        "gerecht",  # the prefix ge-, not ger + echt
+        "ökologische",  # the adjective of Ökologie, not öko + logische
+        "allergrößten",  # aller- and beider- are pronouns
+        "beiderseitig",
+        "minderjährigen",  # -jährig is a word only after a number
+        "irgendwie",
+        "außerhalb",
+        "neuester",  # neu's superlative, not neu + ester
+        "hilfreich",  # hilf is a verb form, no first part
+        "angenehme",  # ange is a fragment
+    ],
+)
+def test_lowercase_verbs_and_derivations_stay_whole(word: str) -> None:
+    assert CompoundSplitter().split(word, noun=False) == ()

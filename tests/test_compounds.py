@@ -312,9 +312,10 @@ def test_parts_are_long_enough_real_words_that_rebuild_the_word(min_part_length:
         split_count += 1
         assert 2 <= len(parts) <= CompoundSplitter.max_parts, (word, parts)
         assert all(len(p) >= min_part_length for p in parts), (word, parts)
-        # No fragments: every part is a known word, and the parts with linking
+        # No fragments: every part is a known word (a noun form or other part, or
+        # a three-letter adjective such as neu), and the parts with linking
         # elements between them are the word, nothing lost and nothing added.
-        assert all(p in lexicon.zipf for p in parts), (word, parts)
+        assert all(lexicon.frequency(p) >= CompoundSplitter.min_zipf for p in parts), (word, parts)
         assert rebuilds(word.casefold(), parts), (word, parts)
     assert split_count > 500
 

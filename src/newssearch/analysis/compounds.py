@@ -18,18 +18,30 @@ invented words (``Fielding`` → ``fiel`` + ``ding``, ``evolutionären`` →
 
 - **strong parts**: a three- or four-letter part must be a frequent word
   (not ``gan``, ``aren``, ``gege``); a word that is no noun form (``innen``,
-  ``fein``) is a first part only;
+  ``fein``, the three-letter adjectives ``roh``, ``neu``) is a first part only;
 - **suffixes**: the head of a word in ``-ären``, ``-lichen``, ``-iger``,
-  ``-erinnen`` … holds that suffix with a stem before it (not ``heu|tiger``,
-  ``lehre|rinnen``), a participle's ``-ende(n)`` only after a linking element
-  (``Woche|n|ende``, not ``tau|ende``);
+  ``-erinnen``, ``-ungen`` … holds that suffix with a stem before it (not
+  ``heu|tiger``, ``lehre|rinnen``, ``hand|lungen``), a participle's
+  ``-ende(n)`` only after a linking element (``Woche|n|ende``, not
+  ``tau|ende``); ``-jährig``, ``-seitig`` … are no heads;
+- **linking elements**: of the readings of a modifier the likeliest
+  (``note|n``, not ``not|en``; ``arbeiter``, not ``arbeit|er``; ``links``,
+  not ``link|s``: see :meth:`CompoundSplitter._modifier`);
 - **names and foreign words**: a capitalised word that the lexicon knows only
-  as a frequent non-noun (``Hartmann``) stays whole, and so do a genitive of a
-  more frequent word that stays whole (``Michigans``) and an English ``-ing``
-  form (``Fielding``);
+  as a frequent non-noun (``Hartmann``) stays whole, and so do a word it
+  knows, but as no noun form, in a place or family name's ending
+  (``Kaindorf``, ``Mariazeller``), a genitive of a more frequent word that
+  stays whole (``Michigans``), an inhabitant's ``-er`` of a name
+  (``Engländer``) and an English ``-ing`` form (``Fielding``);
 - **case**: :class:`GermanDecompoundFilter` passes whether a word is written in
-  lower case in the text (no noun, no name): such a word with an infinitive
-  head is a particle verb (``hochfahren``) and stays whole.
+  lower case in the text (no noun, no name).  Such a word may end in an
+  adjective or participle (``widerstands|fähig``, ``gen|manipuliertes``: an
+  adjective is a word whose forms in -e, -en, -er and -es are all in use),
+  its first part then a noun, an adjective or a frequent other word that is
+  no verb form; it stays whole if it is a verb (``schwanken``), a particle
+  verb's infinitive, participle or ``zu``-infinitive (``hochfahren``,
+  ``festgenommen``, ``bekanntzugeben``) or an ``-isch`` adjective of a noun
+  that stays whole (``ökologisch``).
 
 ``python benchmarks/compounds_eval.py`` measures the splitter on the dev
 compound list and on a hand-labelled sample of running text.
@@ -43,6 +55,7 @@ Fein|staub).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -72,15 +85,26 @@ LINKS = ("es", "en", "er", "s", "n", "e")
 #: derivations (Ausstellung, Untersuchung), not compounds.
 _NOT_MODIFIERS = frozenset(
     """
-ab an auf aus bei be da dar dass dem den der des die das durch ein eine einer ent er es ge gegen
-her heraus herein hin hinaus hinein hinter in ins miss mit nach neben ob über um un unter ur ver
-vor voran vorbei weg wider zer zu zum zur zurück zusammen fort los nieder empor entgegen statt
-wieder gar ion ier ung ant kon pro con dis anti non sub per inter trans pre ihr ihre sein seine
-sie wir uns man als auch aber oder und nicht kein keine ohne nur noch ierung ation ismus ist
-ität sich sowie dies diese dieser jene voraus weiter herbei herum herunter hinunter hinauf herauf
-hinüber herüber umher einher vorweg entlang beisammen
+ab an auf aus bei be da dar dass dem den der des die das durch ein eine einer ent er es ge gegen her
+heraus herein hin hinaus hinein hinter in ins miss mit nach neben ob über um un unter ur ver vor
+voran vorbei weg wider zer zu zum zur zurück zusammen fort los nieder empor entgegen statt wieder
+gar ion ier ung ant kon pro con dis anti non sub per inter trans pre ihr ihre sein seine sie wir uns
+man als auch aber oder und nicht kein keine ohne nur noch ierung ation ismus ist ität sich sowie
+dies diese dieser jene voraus weiter herbei herum herunter hinunter hinauf herauf hinüber herüber
+umher einher vorweg entlang beisammen euer eure eur unser jen aller beide beider beiden beides
+ausser irgend welche welchem welchen welcher welches einem einen eines ander andere anderem anderen
+anderer anderes diesem diesen dieses all meines deines seines ihres unseres wenn ebenso hervor heran
+hinzu dazu davon daran darauf darum daraus dahin daher dabei dagegen danach
 """.split()
 )
+
+#: Adjective suffixoids, words of their own only after a number (18-jährigen,
+#: 4-teilige), and the suffix ``-arisch`` that the word list holds as a word:
+#: never heads (minder|jährigen, beider|seitig, mission|arische).
+_SUFFIXOIDS = (
+    "jährig tägig wöchig monatig stündig minütig köpfig prozentig stellig seitig teilig arisch"
+)
+
 
 #: Never a last part: derivational suffixes and inflection endings that the
 #: word list holds as foreign or clipped words.
@@ -92,9 +116,9 @@ tum tümer tums chen lein ling linge lingen ern ei eien ien ierung ierungen atio
 iert ierte ik iker ikern ent enten ant anten ur uren enz enzen ose ine inen sion sionen ionen
 ion ier iers erin erinnen ler lern ner nern ter tern ten end los lose losen ens ers est este
 esten haft hafte haften sam same samen weise mäßig mäßige artig artige ismus istin istinnen itis
-ome omen iden ide heit sen ses nen isches ischem eren erweise
+ome omen iden ide heit sen ses nen isches ischem eren erweise ester estes estem
 """.split()
-)
+) | {stem + ending for stem in _SUFFIXOIDS.split() for ending in ("", "e", "en", "er", "es", "em")}
 
 #: Short parts must be this frequent (Zipf) by length: a three-letter part about as
 #: frequent as ``öko``, ``kur`` or ``jet`` (not ``heu``, ``tau``, ``dia``), a
@@ -110,7 +134,7 @@ SUFFIXES = tuple(
             for stem in ("är", "lich", "ig", "end")
             for ending in ("", "e", "en", "er", "es", "em")
         }
-        | {"erin", "erinnen"},
+        | {"erin", "erinnen", "ung", "ungen"},
         key=lambda s: (-len(s), s),
     )
 )
@@ -137,6 +161,59 @@ _ADJECTIVE_ZIPF = 2.0
 #: A stem of ``-ing`` that the list knows only as another word rarer than this
 #: is English (``field`` of ``Fielding``).
 _ENGLISH_ZIPF = 4.0
+
+#: Endings of German place and family names (Kaindorf, Hartberg, Bleiburg,
+#: Mauerbach, Waldheim, Mauthausen, Althofen, Bornstein, Gottwald, Habermann,
+#: Steinmüller, Mariazell), with the genitive and the inhabitant's ``-er``.  A
+#: word that the lexicon knows (wordfreq counts it) but not as a noun form
+#: (Wiktionary has no such noun) and that ends so is a name: of the lexicon's
+#: such words in ``-dorf``, ``-berg``, ``-heim``, ``-mann`` … nearly all are,
+#: while its common nouns in them are noun forms (Feriendorf, Fachmann).  The
+#: endings whose other words are often common compounds too (``-feld``,
+#: ``-tal``, ``-baum``, ``-bauer``, ``-hammer``: Aufgabenfeld, Stammbaum,
+#: Tunnelbauer) are not among them.
+_NAME_ENDINGS = tuple(
+    stem + ending
+    for stem in ("dorf berg burg bach heim hausen hofen stein wald mann müller zell".split())
+    for ending in ("", "s", "er", "ern", "ers")
+)
+
+#: Separable verb particles that the lexicon also knows as nouns or adjectives
+#: (Fest, Teil, Hoch): before a participle they make a particle verb
+#: (``festgenommen``, ``teilnehmende``), not a compound (``genmanipuliert``).
+_PARTICLES = frozenset(
+    """
+acht bekannt bereit blau breit dicht eis fehl fern fertig fest frei gerade glatt gleich gross gut
+hart heim hoch kalt kaputt klar klein krank kund kurz lahm lang leer leicht lieb mass nah nahe
+not offen preis probe rad richtig satt schlecht schwarz schwer sicher stand statt still teil tief
+tot voll wach warm weit
+""".split()
+)
+
+#: More separable verb particles (the rest are in _NOT_MODIFIERS and _PARTICLES).
+_SEPARABLE = frozenset(
+    "allein auseinander fort gegenüber hinab hinterher inne rein zuwider".split()
+)
+
+#: The endings of an adjective's forms, longest first.
+_ADJECTIVE_ENDINGS = ("em", "en", "er", "es", "e", "")
+
+#: A noun whose genitive in -s is at least this frequent is masculine or neuter:
+#: its form in -e is its plural or dative (Sterne, Staate), no noun of its own.
+_GENITIVE_ZIPF = 2.0
+
+#: A three-letter adjective's four forms are all at least this frequent (see
+#: :func:`_short_adjective`).
+_SHORT_ADJECTIVE_ZIPF = 2.5
+
+_VOWELS = re.compile("[aeiouäöüy]+")
+#: An ``-isch`` adjective's ending.
+_ISCH = re.compile("isch(?:e[mnrs]?)?$")
+#: The endings of an inhabitant or a place's adjective (Engländer, Engländerin, Mariazeller).
+_INHABITANT = re.compile("er(?:in(?:nen)?|[ns])?$")
+_UMLAUT = str.maketrans("äöü", "aou")
+#: The vowels of a one-syllable noun whose -er plural has no umlaut (Kind, Lied, Geist, Feld).
+_ER_VOWELS = frozenset({"e", "i", "ie", "ei", "ä", "ö", "ü", "äu", "eu"})
 
 #: Country and region names and the days of the week are single words, whatever
 #: their letters spell.
@@ -317,9 +394,13 @@ class CompoundSplitter:
             and word not in lexicon.nouns
         ):
             return ()
-        if self._inflected_whole(word, lexicon):
+        if not verbal and _name_like(word, lexicon):
             return ()
-        heads = _Heads(_suffix_of(word, verbal), verbal)
+        if verbal and _verb(word, lexicon):
+            return ()
+        if self._inflected_whole(word, lexicon, verbal) or self._derived_whole(word, lexicon):
+            return ()
+        heads = _Heads(_suffix_of(word, verbal), verbal, whole)
         best = self._best(word, lexicon, self.max_parts, heads, whole=False, first=True)
         if best is None:
             return ()
@@ -328,7 +409,7 @@ class CompoundSplitter:
             return ()
         return parts
 
-    def _inflected_whole(self, word: str, lexicon: Lexicon) -> bool:
+    def _inflected_whole(self, word: str, lexicon: Lexicon, verbal: bool) -> bool:
         """Whether ``word`` is a genitive or an English gerund of a word that stays whole.
 
         ``Michigans`` is ``Michigan`` + s (not ``michi`` + ``gans``) and
@@ -337,16 +418,44 @@ class CompoundSplitter:
         is split only as that word would be (``Kampfjets`` is more frequent
         than ``Kampfjet``: a plural of its own).  An English stem is one the
         list knows only as a rare other word (``field``; not ``eher`` of
-        ``Ehering``).
+        ``Ehering``).  So is an inhabitant's ``-er`` of a name (a word that is no
+        noun form): ``Engländer`` of ``England``, not ``eng`` + ``länder``.
         """
         if word.endswith("s"):
             stem = word[:-1]
             if lexicon.frequency(stem) > lexicon.frequency(word):
-                return not self._split_once(stem)
+                return not self._split_once(stem, verbal=verbal)
         if word.endswith("ing"):
             stem = word[:-3]
             zipf = lexicon.frequency(stem)
             return stem not in lexicon.nouns and 0.0 < zipf < _ENGLISH_ZIPF
+        found = _INHABITANT.search(word)
+        if found is not None:
+            base = word[: found.start()]
+            if not lexicon.frequency(base):
+                base = _without_umlaut(base)  # Engländer: England
+            if (
+                len(base) > 3
+                and base not in lexicon.nouns
+                and lexicon.frequency(base)
+                # no verb, adjective or noun stem: radfahr|en, todkrank|en, volksschul|en
+                and not lexicon.frequency(base + "en")
+            ):
+                return not self._split_once(base)
+        return False
+
+    def _derived_whole(self, word: str, lexicon: Lexicon) -> bool:
+        """Whether ``word`` is an ``-isch`` adjective of a noun in ``-ie`` or ``-ik`` that
+        stays whole (``ökologische`` of ``Ökologie``, not ``öko`` + ``logische``;
+        ``wirtschaftspolitische`` of ``Wirtschafts|politik`` splits)."""
+        found = _ISCH.search(word)
+        if found is None:
+            return False
+        stem = word[: found.start()]
+        for ending in ("ie", "ik"):
+            base = stem + ending
+            if base in lexicon.nouns:
+                return not self._split_once(base)
         return False
 
     def _best(
@@ -367,79 +476,136 @@ class CompoundSplitter:
         """
         m = self.min_part_length
         options: list[tuple[float, tuple[str, ...]]] = []
-        if whole and self._is_head(word, lexicon):
-            options.append((lexicon.zipf[word], (word,)))
+        if whole:
+            zipf = self._head_zipf(word, lexicon, heads.verbal, heads.floor)
+            if zipf:
+                options.append((zipf, (word,)))
         if max_parts > 1:
             for j in range(m, len(word) - m + 1):
                 found = self._modifier(word[:j], lexicon, first)
                 if found is None:
                     continue
-                modifier, linked = found
+                modifier, linked, modifier_zipf = found
+                if j == 3 and word.startswith("ge") and lexicon.frequency(word[2:]):
+                    continue  # the prefix ge-: ge|recht, not ger|echt
+                if first and not self._first_fits(modifier, lexicon, heads):
+                    continue
                 rest = self._best(word[j:], lexicon, max_parts - 1, heads)
                 if rest is None:
                     continue
                 rest_score, rest_parts = rest
                 n = len(rest_parts)
-                if n == 1 and not self._fits(rest_parts[0], heads, linked, lexicon):
+                if n == 1 and not self._fits(rest_parts[0], heads, linked, lexicon, modifier):
                     continue
-                score = (lexicon.zipf[modifier] + rest_score * n) / (n + 1)
+                score = (modifier_zipf + rest_score * n) / (n + 1)
                 options.append((score, (modifier, *rest_parts)))
         if not options:
             return None
         return max(options, key=lambda o: (o[0], -len(o[1])))
 
-    def _fits(self, head: str, heads: _Heads, linked: bool, lexicon: Lexicon) -> bool:
-        """Whether ``head`` may end the word: it holds the word's suffix with a stem
-        before it, and it is no infinitive if the word is no noun.
+    def _first_fits(self, modifier: str, lexicon: Lexicon, heads: _Heads) -> bool:
+        """Whether ``modifier`` may be the word's first part.
+
+        In a word that is no noun, a first part that is no noun
+        form is an adjective (``höchst|gerichtlich``) or a frequent word that is
+        no verb form (``innen|politisch``), not a fragment or a verb form
+        (``ange|nehme``, ``hilf|reich``, ``gehe|issen``).
+        """
+        if not heads.verbal or modifier in lexicon.nouns:
+            return True
+        if _adjective(modifier, lexicon, _ADJECTIVE_ZIPF, 4):
+            return True
+        return lexicon.frequency(modifier) >= _ENGLISH_ZIPF and not _verb_form(modifier, lexicon)
+
+    def _fits(
+        self, head: str, heads: _Heads, linked: bool, lexicon: Lexicon, modifier: str
+    ) -> bool:
+        """Whether ``head`` may end the word after ``modifier``: it holds the word's
+        suffix with a stem before it, and if the word is no noun it is no
+        infinitive, nor a participle after a particle.
 
         ``evolution|ären``, ``heu|tiger``, ``nervi|gen``, ``lehre|rinnen``
         cut the adjective, participle or feminine suffix apart: the head of
         ``evolutionären`` must be an adjective in ``-ären`` itself.  A
         participle ending (``tau|ende``, ``wachs|enden``) is a head only after a
         linking element (``Woche|n|ende``).  A word that is no noun and ends
-        in an infinitive (``hoch|fahren``: ``fahrt`` is a word too) is a verb.
+        in an infinitive (``hoch|fahren``: ``fahrt`` is a word too) is a verb,
+        and so is one that ends in a participle after a particle, an adjective
+        or an infinitive (``fest|genommen``, ``teil|nehmende``,
+        ``kennen|gelernt``); after a noun it is a compound (``gen|manipuliert``).
         """
-        if heads.verbal and _infinitive(head, lexicon):
-            return False
+        if heads.verbal:
+            if _infinitive(head, lexicon):
+                return False
+            if _participle(head) and (
+                modifier in _PARTICLES
+                or modifier not in lexicon.nouns
+                or _infinitive(modifier, lexicon)
+            ):
+                return False
         suffix = heads.suffix
         if not suffix or (linked and suffix.startswith("end")):
             return True
         stem = 1 if suffix.startswith("end") else _SUFFIX_STEM  # Radio|sender, not t|iger
         return len(head) >= len(suffix) + stem
 
-    def _modifier(self, region: str, lexicon: Lexicon, first: bool) -> tuple[str, bool] | None:
+    def _modifier(
+        self, region: str, lexicon: Lexicon, first: bool
+    ) -> tuple[str, bool, float] | None:
         """The first part standing in ``region`` (before the head), linking element dropped,
-        and whether one was dropped.
+        whether one was dropped, and the part's Zipf frequency.
 
         A base form plus a linking element wins over the region as it stands
         (``wochen`` → ``woche`` + n); of several bases the most frequent
-        (``massen`` → ``masse`` + n, not ``mass`` + en) — unless the region as
-        it stands ends in -s and is ten times as frequent as that base (a
-        genitive rarely is: ``haus``, not ``hau`` + s), or is a more frequent
-        word that is no noun (``innen``, not ``inn`` + en).  A particle or
-        prefix (``gegen``) is no base plus a linking element.
+        (``jahres`` → ``jahr`` + es, not ``jahre`` + s) but a base in ``-e``
+        plus n over one without it plus en (``noten`` → ``note`` + n, not
+        ``not`` + en) — unless the region as it stands ends in -s and is more
+        frequent than that base (a genitive is rarer than its nominative:
+        ``haus``, not ``hau`` + s; ``links``, not ``link`` + s), or is a more
+        frequent word that is no noun (``innen``, not ``inn`` + en), or is a noun
+        ten times as frequent as the base plus -n, -e or -er (a plural rarely
+        is: ``boden``, not ``bode`` + n; ``fehler``, not ``fehl`` + er; but
+        ``migranten`` is ``migrant`` + en).  A particle or prefix (``gegen``)
+        is no base plus a linking element, and ``-er`` is a plural
+        (``Kind|er``, ``Lied|er``) only after one syllable that an umlaut
+        would not change (``arbeiter``, ``kammer``, ``hacker`` stand as they
+        are: the plurals would be ``Kämme``, ``Häcke``).
         """
         if region in lexicon.bound:
             return None
-        bases = [region[: -len(link)] for link in LINKS if region.endswith(link)]
+        nouns = lexicon.nouns
         # Linking elements follow nouns (Woche|n, Lied|er), not other words.
         valid = [
-            b
-            for b in bases
-            if len(b) >= self.min_part_length
-            and b in lexicon.nouns
-            and self._is_modifier(b, lexicon, first)
+            (base, link)
+            for link in LINKS
+            if region.endswith(link)
+            and len(base := region[: -len(link)]) >= self.min_part_length
+            and base in nouns
+            and self._modifier_zipf(base, lexicon, first)
+            and (link != "er" or _er_plural(base))
         ]
-        as_is = self._is_modifier(region, lexicon, first)
+        as_is = self._modifier_zipf(region, lexicon, first)
         if valid:
-            base = max(valid, key=lambda b: lexicon.zipf[b])
+            if (
+                len(valid) > 1
+                and (region[:-1], "n") in valid
+                and nouns[region[:-1]] >= self.min_other_zipf
+                and lexicon.frequency(region[:-2] + "s") < _GENITIVE_ZIPF
+            ):  # Note|n, not Not|en; but Stern|en (Sterns: Sterne is its plural)
+                valid = [(b, link) for b, link in valid if link != "en"]
+            base, link = max(valid, key=lambda v: nouns[v[0]])
             if not as_is:
-                return base, True
-            gain = lexicon.zipf[region] - lexicon.zipf[base]
-            genitive = region.endswith("s")  # a genitive is rarely 10× its nominative
-            if (gain < 1.0 or not genitive) and (region in lexicon.nouns or gain <= 0.0):
-                return base, True
-        return (region, False) if as_is else None
+                return base, True, nouns[base]
+            gain = as_is - nouns[base]
+            if region.endswith("s"):  # a genitive is rarer than its nominative
+                if gain <= 0.0:
+                    return base, True, nouns[base]
+            elif region not in nouns or link == "en":
+                if region in nouns or gain <= 0.0:
+                    return base, True, nouns[base]
+            elif gain < 1.0:  # a plural is rarely 10× its singular: Fehler, Boden
+                return base, True, nouns[base]
+        return (region, False, as_is) if as_is else None
 
     def _strong(self, part: str, zipf: float) -> bool:
         """Whether ``part`` is frequent enough for its length to be a word, not a fragment.
@@ -449,25 +615,165 @@ class CompoundSplitter:
         """
         return zipf >= max(self.min_zipf, _SHORT_PART_ZIPF.get(len(part), 0.0))
 
-    def _is_modifier(self, part: str, lexicon: Lexicon, first: bool) -> bool:
-        """Whether ``part`` may stand before the head: a noun form, or a frequent
-        other word as the first part only (``Fein|staub``, not ``sau|erst|off``)."""
+    def _modifier_zipf(self, part: str, lexicon: Lexicon, first: bool) -> float:
+        """The Zipf frequency of ``part`` if it may stand before the head, else 0.0:
+        a noun form, or a frequent other word as the first part only
+        (``Fein|staub``, not ``sau|erst|off``) — among them the three-letter
+        adjectives, which the lexicon holds as never-parts (``roh``, ``neu``)."""
         zipf = lexicon.modifiers.get(part)
-        if zipf is None or not self._strong(part, zipf):
-            return False
-        return part in lexicon.nouns or (first and zipf >= self.min_other_zipf)
+        if zipf is None:
+            if first and len(part) == 3 and part not in _NOT_MODIFIERS:
+                zipf = lexicon.frequency(part)
+                if zipf >= self.min_other_zipf and _short_adjective(part, lexicon):
+                    return zipf
+            return 0.0
+        if not self._strong(part, zipf):
+            return 0.0
+        return zipf if part in lexicon.nouns or (first and zipf >= self.min_other_zipf) else 0.0
 
-    def _is_head(self, part: str, lexicon: Lexicon) -> bool:
+    def _head_zipf(self, part: str, lexicon: Lexicon, verbal: bool, floor: float) -> float:
+        """The Zipf frequency of ``part`` if it may be the head, else 0.0: a noun form,
+        or in a word that is no noun also an adjective or participle
+        (``widerstands|fähig``, ``tage|lang``, ``gen|manipuliertes``) at least
+        ``floor`` frequent: a compound is rarer than its adjective head (not
+        ``alter|nativer``)."""
+        if len(part) < self.min_part_length:
+            return 0.0
         zipf = lexicon.nouns.get(part)
-        return zipf is not None and len(part) >= self.min_part_length and self._strong(part, zipf)
+        if zipf is not None:
+            return zipf if self._strong(part, zipf) else 0.0
+        if not verbal or part in _NOT_HEADS or part in _NOT_MODIFIERS:
+            return 0.0
+        zipf = lexicon.frequency(part)
+        if zipf < floor or not self._strong(part, zipf):
+            return 0.0
+        if len(part) == 3:  # neu, tot (brand|neu), not a pronoun's der
+            return zipf if _short_adjective(part, lexicon) else 0.0
+        for ending in _ADJECTIVE_ENDINGS:
+            if part.endswith(ending):
+                stem = part[: len(part) - len(ending)]
+                # all four forms in use, three of them as often as an adjective's
+                if _adjective(stem, lexicon, _ADJECTIVE_ZIPF) and _adjective(
+                    stem, lexicon, self.min_zipf, 4
+                ):
+                    return zipf
+        return 0.0
 
 
 @dataclass(frozen=True)
 class _Heads:
-    """What the head of a word must be: holding ``suffix`` (if any), no infinitive if ``verbal``."""
+    """What the head of a word must be: holding ``suffix`` (if any), no infinitive if
+    ``verbal``, and an adjective head at least ``floor`` frequent (the whole word's Zipf)."""
 
     suffix: str
     verbal: bool
+    floor: float = 0.0
+
+
+def _name_like(word: str, lexicon: Lexicon) -> bool:
+    """Whether ``word`` is a place or family name: the lexicon knows it, but as no
+    noun form, and it ends in a name ending (:data:`_NAME_ENDINGS`: ``Kaindorf``,
+    ``Mariazeller``, ``Habermann``)."""
+    if not (
+        word.endswith(_NAME_ENDINGS)
+        and word not in lexicon.nouns
+        and word not in lexicon.bound
+        and lexicon.frequency(word) > 0.0
+    ):
+        return False
+    # A compound whose head is a noun ending in one (Landesparteiobmann,
+    # Wirtschaftsfachmann) is no name.
+    nouns = lexicon.nouns
+    return not any(word[at:] in nouns for at in range(1, len(word) - 5))
+
+
+def _adjective(stem: str, lexicon: Lexicon, zipf: float, forms: int = 3) -> bool:
+    """Whether ``stem`` is an adjective's (or participle's) stem: at least ``forms``
+    of its forms in ``-e``, ``-en``, ``-er``, ``-es`` are at least ``zipf``
+    frequent (``fähig``: fähige, fähigen, fähiger; not a verb's ``lern``: lerne, lernen)."""
+    if len(stem) < 3:
+        return False
+    missing = 4 - forms
+    for ending in ("e", "en", "er", "es"):
+        if lexicon.frequency(stem + ending) < zipf:
+            missing -= 1
+            if missing < 0:
+                return False
+    return True
+
+
+def _without_umlaut(stem: str) -> str:
+    """``stem`` with its last umlaut undone (``engländ`` → ``england``)."""
+    for at in range(len(stem) - 1, -1, -1):
+        if stem[at] in "äöü":
+            return stem[:at] + stem[at].translate(_UMLAUT) + stem[at + 1 :]
+    return stem
+
+
+def _verb_form(word: str, lexicon: Lexicon) -> bool:
+    """Whether ``word`` reads as a verb form: an infinitive, or a stem or first person
+    in ``-e`` whose stem has ``-en`` and ``-t`` forms (``frag``, ``gehe``: gehen, geht)."""
+    stem = word[:-1] if word.endswith("e") else word
+    if lexicon.frequency(stem + "en") and lexicon.frequency(stem + "t"):
+        return True
+    return _infinitive(word, lexicon)
+
+
+def _zu_infinitive(word: str, lexicon: Lexicon) -> bool:
+    """Whether ``word`` is the ``zu``-infinitive of a particle verb: something, ``zu``
+    and an infinitive (``bekanntzugeben``, ``anzugreifen``, ``festzulegen``)."""
+    at = word.find("zu", 2)
+    while at != -1:
+        rest = word[at + 2 :]
+        if len(rest) >= 4 and rest.endswith("n") and _infinitive(rest, lexicon):
+            return True
+        at = word.find("zu", at + 1)
+    return False
+
+
+def _verb(word: str, lexicon: Lexicon) -> bool:
+    """Whether the lowercase ``word`` is a verb form that stays whole: an infinitive
+    (``schwanken``), a particle verb's infinitive or participle (``fest|legen``,
+    ``fest|setzen``, ``zu|geschlagen``, ``allein|gelassen``) or its
+    ``zu``-infinitive (``bekannt|zu|geben``, ``an|zu|greifen``)."""
+    if _infinitive(word, lexicon) or _zu_infinitive(word, lexicon):
+        return True
+    for at in range(2, min(len(word) - 3, 12)):
+        particle = word[:at]
+        if particle in _PARTICLES or particle in _NOT_MODIFIERS or particle in _SEPARABLE:
+            rest = word[at:]
+            if rest.startswith("ge") and _participle(rest) and lexicon.frequency(rest):
+                return True
+            # fest|legen, though leger is an adjective (as _infinitive would have it)
+            if rest.endswith("en") and lexicon.frequency(rest[:-2] + "t") and rest in lexicon.nouns:
+                return True
+    return False
+
+
+def _short_adjective(word: str, lexicon: Lexicon) -> bool:
+    """Whether the three-letter ``word`` is an adjective: all its four forms are in
+    use (``roh``: rohe, rohen, roher, rohes; not a verb's ``hab`` or a name's ``tim``)."""
+    return _adjective(word, lexicon, _SHORT_ADJECTIVE_ZIPF, 4)
+
+
+def _participle(head: str) -> bool:
+    """Whether ``head`` reads as a participle: a ``ge-`` form ending in -t or -en
+    (``genommen``, ``gelegte``) or a present participle (``nehmende``)."""
+    for ending in _ADJECTIVE_ENDINGS:
+        if head.endswith(ending):
+            stem = head[: len(head) - len(ending)]
+            if stem.endswith("end") or (
+                stem.startswith("ge") and stem.endswith(("t", "en")) and len(stem) > 4
+            ):
+                return True
+    return False
+
+
+def _er_plural(base: str) -> bool:
+    """Whether ``base`` + er can be its plural: one syllable whose vowel no umlaut
+    changes (``Kind|er``, ``Lied|er``, ``Geist|er``; ``Kamm`` would be ``Kämm|er``)."""
+    vowels = _VOWELS.findall(base)
+    return len(vowels) == 1 and vowels[0] in _ER_VOWELS
 
 
 def _infinitive(head: str, lexicon: Lexicon) -> bool:
