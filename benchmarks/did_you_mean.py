@@ -1,7 +1,8 @@
 """Measure "did you mean" (:mod:`newssearch.spelling`) against Whoosh's own corrector.
 
     python benchmarks/did_you_mean.py [--data benchmarks/data/did_you_mean.jsonl]
-        [--index PATH] [--size N] [--json out.json] [--errors]
+        [--index PATH] [--size N] [--json out.json] [--errors] [--whoosh N]
+        [--cold N] [--processes N]
     python benchmarks/did_you_mean.py --generate   # rewrite the query set (fixed seed)
 
 The query set (``--generate``) is made from the bundled corpus
@@ -22,6 +23,15 @@ articles instead and measures the same queries there), and for each query asks
 * newssearch: ``Speller.from_reader(reader).suggest(query)``;
 * Whoosh: ``searcher.correct_query(QueryParser("body_exact", schema).parse(q), q)``.
 
+The cost of a suggestion is measured three ways: **warm** (one speller
+answers every query; per query), **cold** (``--cold N``: N of the misspelled
+queries, each on a fresh reader: ``Speller.from_reader`` and its first
+suggestion, what the first misspelled query of a new searcher pays) and
+**process** (``--processes N``: the same in a new Python process per query,
+as a one-shot ``newssearch search`` pays it, caches of the process empty).
+The script uses the public API only, so it measures an older checkout too
+(``PYTHONPATH=old/src python benchmarks/did_you_mean.py …``).
+
 A suggestion counts as right when its words, normalised as the index
 normalises them (lowercase, ``ä → a``, ``ß → ss``), are the expected query's;
 "surface" also requires the spelling shown (``Flüchtlingskrise``) to be the
@@ -36,6 +46,8 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -328,6 +340,65 @@ def run(
     return report
 
 
+def cold(path: Path, cases: list[dict[str, str]], count: int) -> dict[str, float]:
+    """Wall and CPU ms of ``Speller.from_reader`` and one suggestion on a fresh reader,
+    for ``count`` misspelled queries (every k-th)."""
+    chosen = _misspelled(cases, count)
+    times = []
+    with open_index(path) as index:
+        for case in chosen:
+            with index.store.reader() as reader:
+                took, _ = _first_suggestion(reader, case["query"])
+                times.append(took)
+    return _costs(times)
+
+
+def processes(path: Path, cases: list[dict[str, str]], count: int) -> dict[str, float]:
+    """:func:`cold`, each query in a new Python process."""
+    times = []
+    for case in _misspelled(cases, count):
+        done = subprocess.run(
+            [sys.executable, __file__, "--index", str(path), "--one", case["query"]],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times.append(tuple(json.loads(done.stdout)))
+    return _costs(times)
+
+
+def _misspelled(cases: list[dict[str, str]], count: int) -> list[dict[str, str]]:
+    wrong = [c for c in cases if c["kind"] not in ("correct", "umlaut")]
+    return wrong[:: max(1, len(wrong) // count)][:count]
+
+
+def _first_suggestion(reader: Any, query: str) -> tuple[tuple[float, float], str | None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    found = Speller.from_reader(reader).suggest(query)
+    took = (1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu))
+    return took, None if found is None else found.query
+
+
+def _one(path: Path, query: str) -> int:
+    """In a child process: time the first suggestion for ``query`` of a fresh reader."""
+    with open_index(path) as index, index.store.reader() as reader:
+        took, _ = _first_suggestion(reader, query)
+    print(json.dumps(took))
+    return 0
+
+
+def _costs(times: list[tuple[float, float]]) -> dict[str, float]:
+    wall = sorted(t for t, _ in times)
+    cpu = sorted(c for _, c in times)
+    return {
+        "queries": len(times),
+        "p50_ms": round(statistics.median(wall), 2),
+        "p95_ms": round(wall[int(0.95 * (len(wall) - 1))], 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(cpu[int(0.95 * (len(cpu) - 1))], 2),
+    }
+
+
 def print_report(report: dict[str, Any]) -> None:
     print(
         f"{report['documents']} articles, {report['misspelled']} misspelled + "
@@ -344,6 +415,14 @@ def print_report(report: dict[str, Any]) -> None:
             f"{row['engine']:<11} {row['top1_right_pct']:>8} {row['surface_right_pct']:>9} "
             f"{row['false_pct']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8}"
         )
+    for name in ("cold", "process"):
+        if name in report:
+            c = report[name]
+            print(
+                f"newssearch {name}, first suggestion of a fresh reader ({c['queries']} queries): "
+                f"p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms; "
+                f"CPU p50 {c['cpu_p50_ms']} ms, p95 {c['cpu_p95_ms']} ms"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,7 +436,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--whoosh", type=int, metavar="N", help="ask Whoosh's corrector only N queries (slow)"
     )
+    parser.add_argument("--cold", type=int, metavar="N", help="time N cold first suggestions")
+    parser.add_argument("--processes", type=int, metavar="N", help="... each in a new process")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child process: one query
     args = parser.parse_args(argv)
+    if args.one is not None:
+        return _one(args.index, args.one)
     if args.generate:
         cases = generate(sample_articles())
         with args.data.open("w", encoding="utf-8") as out:
@@ -368,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
     cases = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
     if args.index:
         report = run(args.index, cases, errors=args.errors, whoosh_limit=args.whoosh)
+        if args.cold:
+            report["cold"] = cold(args.index, cases, args.cold)
+        if args.processes:
+            report["process"] = processes(args.index, cases, args.processes)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             articles: Sequence[Article] = sample_articles()
@@ -380,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
             took = time.perf_counter() - start
             print(f"built the index of {len(articles)} articles in {took:.1f} s")
             report = run(Path(tmp) / "index", cases, errors=args.errors, whoosh_limit=args.whoosh)
+            if args.cold:
+                report["cold"] = cold(Path(tmp) / "index", cases, args.cold)
+            if args.processes:
+                report["process"] = processes(Path(tmp) / "index", cases, args.processes)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,11 +169,19 @@ def index_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
-def test_from_reader_uses_the_index_vocabulary_and_its_spelling(index_path: Path) -> None:
+@pytest.mark.parametrize("files", ["vocabulary files", "index only"])
+def test_from_reader_uses_the_index_vocabulary_and_its_spelling(
+    index_path: Path, tmp_path: Path, files: str
+) -> None:
     from newssearch import open_index
 
+    if files == "index only":  # an index written before vocabulary files
+        index_path = Path(shutil.copytree(index_path, tmp_path / "copy"))
+        for file in index_path.glob("*.voc"):
+            file.unlink()
     with open_index(index_path) as index, index.store.reader() as reader:
         speller = Speller.from_reader(reader)
+        assert speller.stored == (files == "vocabulary files")
         assert speller.size > 5
         found = speller.suggest("Flüchtlingkrise Faymnn")
         assert found is not None

@@ -21,12 +21,21 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def suggester(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suggester]:
+@pytest.fixture(scope="module", params=["vocabulary files", "index only"])
+def suggester(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Suggester]:
+    """A suggester reading the index's vocabulary files, or (an index written before
+    them) the index itself: every test below holds for both."""
     path: Path = tmp_path_factory.mktemp("suggest") / "index"
     index, _ = build_index(path, ARTICLES, procs=1)
+    if request.param == "index only":
+        for file in path.glob("*.voc"):
+            file.unlink()
     with index, index.store.reader() as reader:
-        yield Suggester(reader)
+        found = Suggester(reader)
+        assert found.stored == (request.param == "vocabulary files")
+        yield found
 
 
 def test_blank_prefix_suggests_nothing(suggester: Suggester) -> None:
@@ -75,9 +84,14 @@ def test_unknown_prefix_and_stopwords(suggester: Suggester) -> None:
     assert all(s.text.lower() != "der" for s in suggester.suggest("de"))
 
 
-def test_one_letter_prefix_is_bounded(tmp_path: Path) -> None:
+def test_one_letter_prefix_is_bounded_without_vocabulary_files(tmp_path: Path) -> None:
     index, _ = build_index(tmp_path / "ix", ARTICLES, procs=1)
     with index, index.store.reader() as reader:
+        # With vocabulary files every completion is ranked: max_terms bounds only reading.
+        every = suggest(reader, "k", options=SuggestOptions(max_terms=10**6))
+        assert suggest(reader, "k", options=SuggestOptions(max_terms=1)) == every
+        for file in index.path.glob("*.voc"):
+            file.unlink()
         found = suggest(reader, "w", options=SuggestOptions(max_terms=1))
         assert 1 <= len(found) <= 3  # at most one term per field and segment
 

@@ -35,6 +35,7 @@ from newssearch.engine.storage import (
     other_whoosh_index,
     store_exists,
 )
+from newssearch.engine.vocabulary import write_vocabularies
 from newssearch.errors import (
     IndexExistsError,
     IndexNotFoundError,
@@ -331,6 +332,7 @@ class NewsIndex(Closing):
                     self._store.clean()  # the segments its processes finished
                 raise
             self._upgrade_meta()
+            self._write_vocabularies()
             return UpdateReport(
                 added=count - replaced,
                 replaced=replaced,
@@ -349,6 +351,7 @@ class NewsIndex(Closing):
                 writer.cancel()
                 raise
             self._upgrade_meta()
+            self._write_vocabularies()
         return count
 
     def stats(self) -> IndexStats:
@@ -384,6 +387,11 @@ class NewsIndex(Closing):
         if self._format_version != FORMAT_VERSION:
             _write_meta(self.path, self.settings)
             self._format_version = FORMAT_VERSION
+
+    def _write_vocabularies(self) -> None:
+        """After a commit, the vocabulary file of each new segment, which suggestions and
+        did-you-mean read (:mod:`newssearch.engine.vocabulary`)."""
+        write_vocabularies(self._store)
 
 
 def _unique(articles: Iterable[Article]) -> tuple[Iterable[Article], int]:

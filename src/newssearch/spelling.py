@@ -71,6 +71,16 @@ from typing import Any
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.config import MAX_COMPOUND_CHARS
 from newssearch.engine.segments import doc_frequencies
+from newssearch.engine.vocabulary import (
+    SPELLING_MAX_LENGTH,
+    SPELLING_MIN_LENGTH,
+    TEXT_FIELDS,
+    VOCABULARY_FIELDS,
+    Vocabulary,
+    open_vocabulary,
+)
+from newssearch.errors import IndexStateError
+from newssearch.surface import Forms, commonest
 
 __all__ = [
     "EXACT_FIELDS",
@@ -194,36 +204,42 @@ class Speller:
     """Suggests corrected queries from a vocabulary of normalised words and frequencies.
 
     ``words`` maps each normalised word (as in the exact fields) to its
-    frequency.  ``frequency`` gives the frequency of any word (default:
-    ``words.get``; a reader-backed one also knows words left out of ``words``),
-    ``surface`` the display spelling of a normalised word or ``None``.
+    frequency, or is an index's vocabulary files
+    (:class:`~newssearch.engine.vocabulary.Vocabulary`).  ``frequency`` gives
+    the frequency of any word (default: ``words.get``; a reader-backed one also
+    knows words left out of ``words``), ``surface`` the display spelling of a
+    normalised word or ``None``, ``fallback`` the words to use instead of the
+    files should one turn out damaged (else that is an ``IndexStateError``).
 
     The delete index is built on the first :meth:`suggest` (or by
     :meth:`build`); a speller is read-only afterwards and can be shared by
-    threads once built.
+    threads once built.  A speller of an index with vocabulary files
+    (:meth:`from_reader`, :meth:`from_vocabulary`) builds nothing: it looks
+    words up in the files' spelling indexes, and suggests what the in-memory
+    one would.
     """
 
     def __init__(
         self,
-        words: Mapping[str, int],
+        words: Mapping[str, int] | Vocabulary,
         *,
         frequency: Callable[[str], int] | None = None,
         surface: Callable[[str], str | None] | None = None,
         stopwords: Collection[str] | None = None,
         options: SpellingOptions | None = None,
+        fallback: Callable[[], Mapping[str, int]] | None = None,
     ) -> None:
         self.options = options or SpellingOptions()
-        ranked = sorted(
-            ((w, f) for w, f in words.items() if f > 0 and _indexable(w, self.options)),
-            key=lambda item: (-item[1], item[0]),
-        )[: min(self.options.max_words, _ID_MASK + 1)]
-        self._words = [w for w, _ in ranked]
-        self._freqs = array("l", (f for _, f in ranked))
-        self._lookup = dict(words)
-        self._frequency = frequency or (lambda word: self._lookup.get(word, 0))
+        self._words: _Words
+        if not isinstance(words, Vocabulary):
+            self._words = _MemoryWords(words, frequency, self.options)
+        elif _readable(words, self.options):
+            self._words = _StoredWords(words, self.options)
+        else:  # options the files cannot serve: their words in memory
+            self._words = _MemoryWords(dict(words.words()), words.frequency, self.options)
+        self._fallback = fallback
         self._surface = surface
         self._stopwords = load_stopwords() if stopwords is None else frozenset(stopwords)
-        self._index: array[int] | None = None
 
     @classmethod
     def from_reader(
@@ -236,46 +252,63 @@ class Speller:
     ) -> Speller:
         """A speller over the words of ``fields`` of a Whoosh ``reader``.
 
-        The vocabulary is read now (one pass over each field's terms); the
-        reader is used again by :meth:`suggest` for the display spelling
-        of a suggested word (stored text of a document containing it), so
-        keep it open while the speller is in use (one speller per searcher).
+        With the index's vocabulary files (:mod:`newssearch.engine.vocabulary`:
+        every segment has one, and ``fields`` are the exact fields) nothing is
+        read now; otherwise the vocabulary is read now (one pass over each
+        field's terms).  The reader is used again by :meth:`suggest` for the
+        display spelling of a suggested word (stored text of a document
+        containing it), so keep it open while the speller is in use (one
+        speller per searcher).
         """
-        words: Counter[str] = Counter()
         present = set(reader.indexed_field_names())
         used = [f for f in fields if f in present]
-        for name in used:
-            for text, df in doc_frequencies(reader, name):
-                words[text] += df
-        return cls(
-            words,
-            surface=_ReaderSurface(reader, used),
-            stopwords=stopwords,
-            options=options,
-        )
+        vocabulary = open_vocabulary(reader) if tuple(fields) == VOCABULARY_FIELDS else None
+        surface = _ReaderSurface(reader, used, texts=vocabulary)
+        if vocabulary is not None:
+            return cls(
+                vocabulary,
+                surface=surface,
+                stopwords=stopwords,
+                options=options,
+                fallback=lambda: _read_words(reader, used),
+            )
+        return cls(_read_words(reader, used), surface=surface, stopwords=stopwords, options=options)
+
+    @classmethod
+    def from_vocabulary(
+        cls,
+        vocabulary: Vocabulary,
+        *,
+        surface: Callable[[str], str | None] | None = None,
+        stopwords: Collection[str] | None = None,
+        options: SpellingOptions | None = None,
+    ) -> Speller:
+        """A speller over the words of an index's vocabulary files (:func:`open_vocabulary`).
+
+        It reads them as it goes, unless ``options`` ask for what the files do
+        not hold (words shorter than they index, or fewer words than they have):
+        then it reads all their words now and builds its own index.
+        """
+        return cls(vocabulary, surface=surface, stopwords=stopwords, options=options)
+
+    @property
+    def stored(self) -> bool:
+        """Whether words are looked up in the index's vocabulary files (else in memory)."""
+        return isinstance(self._words, _StoredWords)
 
     @property
     def size(self) -> int:
         """How many words may be suggested."""
-        return len(self._words)
+        return self._words.size()
 
     def build(self) -> int:
         """Build the delete index now (else on the first suggestion); its entry count."""
-        if self._index is None:
-            entries = []
-            for word_id, word in enumerate(self._words):
-                entries.append((_key(word) << _ID_BITS) | word_id)
-                entries.extend((_key(d) << _ID_BITS) | word_id for d in _deletes(word))
-            entries.sort()
-            self._index = array("q", entries)
-        return len(self._index)
+        return self._words.build()
 
     def index_bytes(self) -> int:
-        """Memory of the delete index and the word list (not the frequency lookup)."""
-        self.build()
-        assert self._index is not None
-        words = sum(49 + len(w) for w in self._words) + 8 * len(self._words)
-        return self._index.itemsize * len(self._index) + words
+        """Memory of the delete index and the word list (not the frequency lookup);
+        for a speller of vocabulary files, the size of their spelling indexes."""
+        return self._words.index_bytes()
 
     def suggest(self, text: str) -> Suggestion | None:
         """A corrected ``text``, or ``None`` when no word needs correcting."""
@@ -330,22 +363,31 @@ class Speller:
             # Longer than any word (a blob, glued text): its deletions alone would
             # take quadratic time and memory.
             return None
-        have = self._frequency(norm)
-        if have >= opts.keep:
-            return None
-        best = self._best(norm, have)
+        try:
+            best = self._correct(norm)
+        except IndexStateError:
+            if self._fallback is None:
+                raise
+            # A damaged vocabulary file: the words read as a speller without one reads them.
+            self._words = _MemoryWords(self._fallback(), None, self.options)
+            self._fallback = None
+            best = self._correct(norm)
         if best is None:
             return None
         shown = (self._surface(best) if self._surface else None) or best
         return _with_case(word, shown)
 
+    def _correct(self, norm: str) -> str | None:
+        have = self._words.frequency(norm)
+        if have >= self.options.keep:
+            return None
+        return self._best(norm, have)
+
     def _best(self, norm: str, have: int) -> str | None:
         opts = self.options
         limit = 2 if len(norm) >= opts.long_word else 1
         best: tuple[float, str] | None = None
-        for word_id in self._candidates(norm, limit):
-            cand = self._words[word_id]
-            freq = self._freqs[word_id]
+        for cand, freq in self._words.candidates(norm, limit):
             if cand == norm or (have and (freq < opts.ratio * have or _inflected(norm, cand))):
                 continue
             distance = damerau_levenshtein(norm, cand, limit)
@@ -356,15 +398,99 @@ class Speller:
                 best = (score, cand)
         return None if best is None else best[1]
 
-    def _candidates(self, norm: str, limit: int) -> Iterator[int]:
+
+def _readable(vocabulary: Vocabulary, options: SpellingOptions) -> bool:
+    """Whether a speller with ``options`` can look words up in ``vocabulary``'s spelling
+    indexes: they hold every word it may suggest, and no more than it would keep."""
+    return options.min_length >= SPELLING_MIN_LENGTH and vocabulary.spelling_words_bound() <= min(
+        options.max_words, _ID_MASK + 1
+    )
+
+
+def _read_words(reader: Any, fields: Iterable[str]) -> Counter[str]:
+    """The words of ``fields`` with their summed document frequencies, read from the index."""
+    words: Counter[str] = Counter()
+    for name in fields:
+        for text, df in doc_frequencies(reader, name):
+            words[text] += df
+    return words
+
+
+def _variants(norm: str, limit: int) -> set[str]:
+    """``norm`` and its forms with one letter deleted (and two, at ``limit`` 2)."""
+    variants = {norm} | _deletes(norm)
+    if limit >= 2:
+        variants |= {d2 for d in _deletes(norm) for d2 in _deletes(d)}
+    return variants
+
+
+class _Words:
+    """Where a speller finds words: their frequencies, and the candidates for a word."""
+
+    def frequency(self, word: str) -> int:
+        raise NotImplementedError
+
+    def candidates(self, norm: str, limit: int) -> Iterator[tuple[str, int]]:
+        """The words sharing a form with ``norm`` (see :func:`_variants`), with frequencies."""
+        raise NotImplementedError
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def build(self) -> int:
+        raise NotImplementedError
+
+    def index_bytes(self) -> int:
+        raise NotImplementedError
+
+
+class _MemoryWords(_Words):
+    """The most frequent words in a list, and a delete index over them in memory."""
+
+    def __init__(
+        self,
+        words: Mapping[str, int],
+        frequency: Callable[[str], int] | None,
+        options: SpellingOptions,
+    ) -> None:
+        ranked = sorted(
+            ((w, f) for w, f in words.items() if f > 0 and _indexable(w, options)),
+            key=lambda item: (-item[1], item[0]),
+        )[: min(options.max_words, _ID_MASK + 1)]
+        self._words = [w for w, _ in ranked]
+        self._freqs = array("l", (f for _, f in ranked))
+        self._lookup = dict(words)
+        self._frequency = frequency or (lambda word: self._lookup.get(word, 0))
+        self._index: array[int] | None = None
+
+    def frequency(self, word: str) -> int:
+        return self._frequency(word)
+
+    def size(self) -> int:
+        return len(self._words)
+
+    def build(self) -> int:
+        if self._index is None:
+            entries = []
+            for word_id, word in enumerate(self._words):
+                entries.append((_key(word) << _ID_BITS) | word_id)
+                entries.extend((_key(d) << _ID_BITS) | word_id for d in _deletes(word))
+            entries.sort()
+            self._index = array("q", entries)
+        return len(self._index)
+
+    def index_bytes(self) -> int:
+        self.build()
+        assert self._index is not None
+        words = sum(49 + len(w) for w in self._words) + 8 * len(self._words)
+        return self._index.itemsize * len(self._index) + words
+
+    def candidates(self, norm: str, limit: int) -> Iterator[tuple[str, int]]:
         self.build()
         index = self._index
         assert index is not None
-        variants = {norm} | _deletes(norm)
-        if limit >= 2:
-            variants |= {d2 for d in _deletes(norm) for d2 in _deletes(d)}
         seen: set[int] = set()
-        for variant in variants:
+        for variant in _variants(norm, limit):
             key = _key(variant)
             pos = bisect_left(index, key << _ID_BITS)
             while pos < len(index) and index[pos] >> _ID_BITS == key:
@@ -372,11 +498,47 @@ class Speller:
                 pos += 1
                 if word_id not in seen:
                     seen.add(word_id)
-                    yield word_id
+                    yield self._words[word_id], self._freqs[word_id]
+
+
+class _StoredWords(_Words):
+    """The words of an index's vocabulary files, looked up in their spelling indexes."""
+
+    def __init__(self, vocabulary: Vocabulary, options: SpellingOptions) -> None:
+        self._vocabulary = vocabulary
+        self._min_length = options.min_length
+        self._size: int | None = None
+
+    def frequency(self, word: str) -> int:
+        return self._vocabulary.frequency(word)
+
+    def size(self) -> int:
+        if self._size is None:
+            self._size = sum(
+                1
+                for w, _ in self._vocabulary.words()
+                if len(w) >= self._min_length and _indexable(w, SpellingOptions())
+            )
+        return self._size
+
+    def build(self) -> int:
+        return self._vocabulary.deletion_entries()
+
+    def index_bytes(self) -> int:
+        return 8 * self._vocabulary.deletion_entries()
+
+    def candidates(self, norm: str, limit: int) -> Iterator[tuple[str, int]]:
+        variants = _variants(norm, limit)
+        for word, freq in self._vocabulary.spelling_candidates(variants).items():
+            # The files key forms by CRC-32: keep only the words that do share a form.
+            if len(word) >= self._min_length and (
+                word in variants or not _deletes(word).isdisjoint(variants)
+            ):
+                yield word, freq
 
 
 def _indexable(word: str, options: SpellingOptions) -> bool:
-    return len(word) >= options.min_length and word.isalpha() and len(word) <= 40
+    return len(word) >= options.min_length and word.isalpha() and len(word) <= SPELLING_MAX_LENGTH
 
 
 def _inflected(a: str, b: str) -> bool:
@@ -432,33 +594,52 @@ def _with_case(written: str, shown: str) -> str:
 
 
 class _ReaderSurface:
-    """The display spelling of a normalised word: its commonest form in stored text."""
+    """The display spelling of a normalised word: its commonest form in stored text
+    (titles and leads from the vocabulary files ``texts`` if given)."""
 
-    def __init__(self, reader: Any, fields: Iterable[str], *, docs: int = 3) -> None:
+    def __init__(
+        self, reader: Any, fields: Iterable[str], *, docs: int = 3, texts: Vocabulary | None = None
+    ) -> None:
         self.reader = reader
         self.fields = [(f, f.removesuffix("_exact")) for f in fields]
         self.docs = docs
+        self.texts = texts
+        self.forms = Forms()
+
+    def _documents(self, exact: str, norm: str) -> Iterator[int]:
+        if self.texts is not None:
+            try:
+                return self.texts.documents(exact, norm)
+            except IndexStateError:
+                self.texts = None  # damaged: read the index
+        if not self.reader.doc_frequency(exact, norm):
+            return iter(())
+        postings = self.reader.postings(exact, norm)
+
+        def documents() -> Iterator[int]:
+            while postings.is_active():
+                yield postings.id()
+                postings.next()
+
+        return documents()
+
+    def _text(self, docnum: int, stored: str) -> object:
+        if self.texts is not None and stored in TEXT_FIELDS:
+            try:
+                return self.texts.text(docnum, stored)
+            except IndexStateError:
+                self.texts = None  # damaged: read the stored documents
+        return self.reader.stored_fields(docnum).get(stored)
 
     def __call__(self, norm: str) -> str | None:
         forms: Counter[str] = Counter()
         for exact, stored in self.fields:
-            if not self.reader.doc_frequency(exact, norm):
-                continue
-            postings = self.reader.postings(exact, norm)
-            seen = 0
-            while postings.is_active() and seen < self.docs:
-                text = self.reader.stored_fields(postings.id()).get(stored)
+            for seen, docnum in enumerate(self._documents(exact, norm)):
+                if seen >= self.docs:
+                    break
+                text = self._text(docnum, stored)
                 if isinstance(text, str):
-                    forms.update(w for w in _WORD.findall(text) if _normal(w) == norm)
-                seen += 1
-                postings.next()
+                    forms.update(self.forms.written_forms(_WORD.findall(text), norm))
             if forms:
                 break
-        if not forms:
-            return None
-        # The commonest form; among equals, one with lower-case letters (not a headline's caps).
-        return max(forms.items(), key=lambda item: (item[1], not item[0].isupper(), item[0]))[0]
-
-
-def _normal(word: str) -> str:
-    return normalize_german(word.lower())
+        return commonest(forms)

@@ -11,6 +11,16 @@ Words
     first ``max_terms`` terms of each field, not all of them).  Stopwords are
     not in the exact fields, so they are never suggested.
 
+Vocabulary files
+    An index written by this version has a vocabulary file per segment
+    (:mod:`newssearch.engine.vocabulary`): the words with their document
+    frequencies, the best words of each prefix with many, and the titles and
+    leads.  A suggester then ranks *all* completions of a prefix, one letter
+    long too, without ``max_terms``, and reads the display spellings and title
+    phrases below from the files' titles and leads instead of the stored
+    documents, by the same rules.  Without the files (an index written before
+    them), or when one is damaged, it reads the index as described here.
+
 Display spelling
     The exact terms are normalised (``osterreich``).  A word is shown as it is
     most often written in the stored titles and leads of the first
@@ -42,16 +52,28 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.cache import BoundedCache
 from newssearch.engine.segments import segment_doc_frequencies
+from newssearch.engine.vocabulary import (
+    TEXT_FIELDS,
+    TITLE_WEIGHT,
+    VOCABULARY_FIELDS,
+    Vocabulary,
+    open_vocabulary,
+)
+from newssearch.errors import IndexStateError
+from newssearch.surface import Forms, commonest, normal
 
 __all__ = ["Completion", "SuggestOptions", "Suggester", "suggest"]
 
 # A word: letters (and digits), inner hyphens and apostrophes allowed.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# The word after a word, with only whitespace between them.
+_NEXT = re.compile(r"\s+(\w+(?:[-'’]\w+)*)")
 # What may stand between two words of one phrase: whitespace only.
 _SPACE = re.compile(r"\s+")
 _FIELDS = ("title_exact", "lead_exact", "body_exact")
@@ -74,7 +96,7 @@ class SuggestOptions:
     """Bounds and weights of suggestions (see the module docstring)."""
 
     max_terms: int = 500
-    title_weight: float = 3.0
+    title_weight: float = TITLE_WEIGHT
     surface_docs: int = 3
     phrase_words: int = 3
     phrase_docs: int = 30
@@ -104,7 +126,8 @@ class Suggester:
     ``reader`` is a Whoosh reader of the index (``index.store.reader()`` or
     ``searcher.reader()``); the suggester keeps display spellings and title
     phrase samples it has read, bounded by :attr:`SuggestOptions.cache`.  Use
-    it from one thread at a time, like the reader.
+    it from one thread at a time, like the reader.  It reads the index's
+    vocabulary files if every segment has one (:attr:`stored`).
     """
 
     def __init__(self, reader: Any, *, options: SuggestOptions | None = None) -> None:
@@ -112,7 +135,8 @@ class Suggester:
         self._options = options or SuggestOptions()
         names = set(reader.indexed_field_names())
         self._fields = tuple(f for f in _FIELDS if f in names)
-        self._stopwords = frozenset(normalize_german(w) for w in load_stopwords())
+        self._stopwords = _stopwords()
+        self._forms = Forms(self._options.cache)
         self._surface: BoundedCache[str, str] = BoundedCache(self._options.cache)
         self._completions: BoundedCache[str, tuple[list[_Word], bool]] = BoundedCache(
             self._options.cache // 10 or 1
@@ -120,6 +144,19 @@ class Suggester:
         self._phrases: BoundedCache[str, tuple[tuple[str, int], ...]] = BoundedCache(
             self._options.cache
         )
+        self._vocabulary: Vocabulary | None = open_vocabulary(reader) if self._fields else None
+        self._top: BoundedCache[tuple[str, int], list[_Word]] = BoundedCache(
+            self._options.cache // 10 or 1
+        )
+        # The first stored texts of a term's articles, and whether those are all.
+        self._texts: BoundedCache[tuple[str, str], tuple[list[str], bool]] = BoundedCache(
+            self._options.cache // 10 or 1
+        )
+
+    @property
+    def stored(self) -> bool:
+        """Whether words, titles and leads are read from the index's vocabulary files."""
+        return self._vocabulary is not None
 
     def suggest(self, prefix: str, *, limit: int = 10) -> tuple[Completion, ...]:
         """Up to ``limit`` completions of ``prefix``, best first; ``()`` for a blank prefix."""
@@ -130,14 +167,14 @@ class Suggester:
             return ()
         *typed_words, last = typed.split()
         head = " ".join(typed_words)
-        stem = _normal(last)
+        stem = normal(last)
         if not stem:
             return ()
-        words = self._words(stem)
+        opts = self._options
+        words = self._words(stem, max(limit, opts.phrase_words))
         if not words:
             return ()
         before = f"{head} " if head else ""
-        opts = self._options
         found: dict[str, Completion] = {}
         for phrase, count in self._candidate_phrases(head, stem, words):
             key = _normal_words(phrase)
@@ -175,11 +212,18 @@ class Suggester:
             shown = self._surface.put(term, self._read_surface(term))
         return shown
 
-    def _words(self, stem: str) -> list[_Word]:
-        """The completions of the normalised ``stem``, best first.
+    def _words(self, stem: str, limit: int) -> list[_Word]:
+        """The completions of the normalised ``stem``, best first (with vocabulary
+        files, the best ``limit``; else all that were read).
 
-        A shorter prefix whose completions were all read (typing goes on from
-        it) is filtered instead of reading the term lists again."""
+        Without the files, a shorter prefix whose completions were all read
+        (typing goes on from it) is filtered instead of reading the term lists
+        again."""
+        if self._vocabulary is not None:
+            try:
+                return self._stored_words(self._vocabulary, stem, limit)
+            except IndexStateError:
+                self._vocabulary = None  # damaged: read the index instead
         for cut in range(len(stem), 0, -1):
             known = self._completions.get(stem[:cut])
             if known is not None and (known[1] or cut == len(stem)):
@@ -191,6 +235,20 @@ class Suggester:
                 return words
         words, complete = self._read_words(stem)
         self._completions.put(stem, (words, complete))
+        return words
+
+    def _stored_words(self, vocabulary: Vocabulary, stem: str, limit: int) -> list[_Word]:
+        words = self._top.get((stem, limit))
+        if words is None:
+            weights = [self._options.title_weight, 1.0, 1.0]
+            words = [
+                # The weight is summed as _read_words sums it: fields with the word, in order.
+                _Word(term, max(dfs), sum(df * w for df, w in zip(dfs, weights, strict=True) if df))
+                for term, dfs in vocabulary.completions(
+                    stem, limit, title_weight=self._options.title_weight
+                )
+            ]
+            self._top.put((stem, limit), words)
         return words
 
     def _read_words(self, stem: str) -> tuple[list[_Word], bool]:
@@ -225,16 +283,13 @@ class Suggester:
         forms: Counter[str] = Counter()
         for name, stored in (("title_exact", "title"), ("lead_exact", "lead")):
             for text in self._stored(name, stored, term, self._options.surface_docs):
-                forms.update(w for w in _WORD.findall(text) if _normal(w) == term)
+                forms.update(self._forms.written_forms(_words_for(text, term), term))
             if forms:
                 break
         if not forms:
             for text in self._stored("body_exact", "body", term, 1):
-                forms.update(w for w in _WORD.findall(text) if _normal(w) == term)
-        if not forms:
-            return term
-        # The commonest form; among equals one not in capitals (a headline's), then A-Z.
-        return max(forms.items(), key=lambda item: (item[1], not item[0].isupper(), item[0]))[0]
+                forms.update(self._forms.written_forms(_words_for(text, term), term))
+        return commonest(forms) or term
 
     def _phrases_of(self, term: str, count: int) -> tuple[tuple[str, int], ...]:
         """Frequent title runs of two and three words starting with ``term``, with
@@ -244,16 +299,15 @@ class Suggester:
             return cached
         opts = self._options
         exact, stored = "title_exact", "title"
-        titles = list(self._stored(exact, stored, term, opts.phrase_docs))
+        titles = self._stored(exact, stored, term, opts.phrase_docs)
         if not titles:  # articles without titles (10kGNAD): their leads are shown instead
             exact, stored = "lead_exact", "lead"
-            titles = list(self._stored(exact, stored, term, opts.phrase_docs))
+            titles = self._stored(exact, stored, term, opts.phrase_docs)
         runs: Counter[str] = Counter()
         spelled: dict[str, Counter[str]] = {}
         for title in titles:
             seen: set[str] = set()
-            for run in self._runs(title, term):
-                key = _normal_words(run)
+            for run, key in self._runs(title, term):
                 if key not in seen:
                     seen.add(key)
                     runs[key] += 1
@@ -270,43 +324,100 @@ class Suggester:
         )
         return self._phrases.put(term, out)
 
-    def _runs(self, title: str, term: str) -> Iterator[str]:
-        """The two- and three-word runs of ``title`` that start with ``term``."""
-        words = list(_WORD.finditer(title))
-        for i, match in enumerate(words):
-            if _normal(match.group()) != term:
+    def _runs(self, title: str, term: str) -> Iterator[tuple[str, str]]:
+        """The two- and three-word runs of ``title`` that start with ``term``, each with
+        its words normalised."""
+        starts = _starting(term[:1])
+        if starts is None:
+            yield from self._runs_of_all(title, term)
+            return
+        for match in starts.finditer(title):
+            if self._forms.normal(match.group()) != term:
                 continue
-            end = i
-            for n in (2, 3):
-                j = i + n - 1
-                if j >= len(words):
+            end = match.end()
+            normals = [term]
+            for _ in (2, 3):
+                after = _NEXT.match(title, end)
+                if after is None:
                     break
-                gap = title[words[j - 1].end() : words[j].start()]
+                end = after.end()
+                normals.append(self._forms.normal(after.group(1)))
+                if normals[-1] in self._stopwords:
+                    continue
+                yield title[match.start() : end], " ".join(normals)
+
+    def _runs_of_all(self, title: str, term: str) -> Iterator[tuple[str, str]]:
+        """:meth:`_runs` looking at every word of ``title``."""
+        texts = _WORD.findall(title)
+        words = list(_WORD.finditer(title))  # the same words, with their places
+        for i in self._forms.places(texts, term):
+            normals = [term]
+            for end in (i + 1, i + 2):
+                if end >= len(words):
+                    break
+                gap = title[words[end - 1].end() : words[end].start()]
                 if not _SPACE.fullmatch(gap):
                     break
-                end = j
-                if _normal(words[end].group()) in self._stopwords:
+                normals.append(self._forms.normal(texts[end]))
+                if normals[-1] in self._stopwords:
                     continue
-                yield title[match.start() : words[end].end()]
+                yield title[words[i].start() : words[end].end()], " ".join(normals)
 
     def _frequency(self, exact: str, term: str) -> int:
         if exact not in self._fields:
             return 0
+        if self._vocabulary is not None:
+            try:
+                return self._vocabulary.frequencies(term)[VOCABULARY_FIELDS.index(exact)]
+            except IndexStateError:
+                self._vocabulary = None  # damaged: read the index instead
         return int(self._reader.doc_frequency(exact, term))
 
-    def _stored(self, exact: str, stored: str, term: str, docs: int) -> Iterator[str]:
-        """The stored ``stored`` text of up to ``docs`` live articles with ``term`` in ``exact``."""
-        reader = self._reader
-        if exact not in self._fields or docs < 1 or (exact, term) not in reader:
-            return
-        postings = reader.postings(exact, term)
-        seen = 0
-        while postings.is_active() and seen < docs:
-            text = reader.stored_fields(postings.id()).get(stored)
+    def _stored(self, exact: str, stored: str, term: str, docs: int) -> list[str]:
+        """The stored ``stored`` text of up to ``docs`` live articles with ``term`` in ``exact``.
+
+        Kept per term (a term's phrases read its first texts, then its display
+        spelling reads the first few of them again)."""
+        if exact not in self._fields or docs < 1:
+            return []
+        key = (exact, term)
+        known = self._texts.get(key)
+        if known is not None and (len(known[0]) >= docs or known[1]):
+            return known[0][:docs]
+        texts: list[str] = []
+        for docnum in self._documents(exact, term):
+            if len(texts) >= docs:
+                break
+            text = self._text(docnum, stored)
             if isinstance(text, str):
-                seen += 1
-                yield text
-            postings.next()
+                texts.append(text)
+        else:
+            self._texts.put(key, (texts, True))  # all there are
+            return texts
+        self._texts.put(key, (texts, False))
+        return texts
+
+    def _documents(self, exact: str, term: str) -> Iterator[int]:
+        """The live documents with ``term`` in ``exact``, in order."""
+        if self._vocabulary is not None:
+            try:
+                return self._vocabulary.documents(exact, term)
+            except IndexStateError:
+                self._vocabulary = None  # damaged: read the index instead
+        reader = self._reader
+        if (exact, term) not in reader:
+            return iter(())
+        return _postings(reader.postings(exact, term))
+
+    def _text(self, docnum: int, stored: str) -> object:
+        """The stored field ``stored`` of document ``docnum``: from the vocabulary files
+        for titles and leads."""
+        if self._vocabulary is not None and stored in TEXT_FIELDS:
+            try:
+                return self._vocabulary.text(docnum, stored)
+            except IndexStateError:
+                self._vocabulary = None  # damaged: read the stored documents instead
+        return self._reader.stored_fields(docnum).get(stored)
 
 
 def suggest(
@@ -316,9 +427,42 @@ def suggest(
     return Suggester(reader, options=options).suggest(prefix, limit=limit)
 
 
-def _normal(word: str) -> str:
-    return normalize_german(word.lower())
+def _words_for(text: str, term: str) -> list[str]:
+    """The words of ``text`` that may be written for the normalised ``term``: all of
+    them, or (cheaper) those whose first letter can start it."""
+    starts = _starting(term[:1])
+    return (starts or _WORD).findall(text)
+
+
+@cache
+def _starting(letter: str) -> re.Pattern[str] | None:
+    """The words of a text that ``_WORD`` finds whose first letter may, normalised, be
+    ``letter`` (a to z; else ``None``), and perhaps a few more.
+
+    A word starts where a word character follows neither a word character nor one
+    of ``-'’`` after a word character (else ``_WORD`` joins it to the word before).
+    Its first character normalises to ``letter`` if it is that letter in either
+    case, an umlaut or ß of it, or a character whose lower case starts with it
+    (``İ``, the Kelvin sign): the case-insensitive class matches all of them
+    (tests/test_vocabulary.py checks every code point).
+    """
+    if not ("a" <= letter <= "z"):
+        return None
+    extra = {"a": "ä", "o": "ö", "u": "ü", "s": "ßẞ"}.get(letter, "")
+    return re.compile(rf"(?<!\w)(?<!\w[-'’])[{letter}{extra}]\w*(?:[-'’]\w+)*", re.IGNORECASE)
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    """The stopwords, normalised as the exact fields' words are."""
+    return frozenset(normalize_german(w) for w in load_stopwords())
+
+
+def _postings(postings: Any) -> Iterator[int]:
+    while postings.is_active():
+        yield postings.id()
+        postings.next()
 
 
 def _normal_words(text: str) -> str:
-    return " ".join(_normal(w) for w in _WORD.findall(text))
+    return " ".join(normal(w) for w in _WORD.findall(text))

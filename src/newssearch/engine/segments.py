@@ -77,7 +77,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import OrderedHashReader
-from whoosh.filedb.structfile import StructFile
+from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, _LONG_SIZE, unpack_int, unpack_long
 from whoosh.util.numeric import byte_to_length
@@ -375,6 +375,67 @@ class _CompoundFile(CompoundStorage):
             raise IndexStateError(
                 f"{name} is not an index file newssearch wrote: its file directory is damaged"
             )
+
+    def open_file(self, name: str, *args: Any, **kwargs: Any) -> StructFile:
+        # CompoundStorage.open_file makes a BufferFile, which copies the whole part into a
+        # BytesIO: on every new reader, the terms and postings of each segment, and the
+        # stored fields on their first read (0.46 s to open a searcher of 100,000
+        # articles in two segments, 65 ms for the first stored document of each).
+        if self._source is None or self.is_closed:
+            return super().open_file(name, *args, **kwargs)  # type: ignore[no-any-return]
+        offset, length = self.range(name)
+        return _PartFile(memoryview(self._source)[offset : offset + length], name=name)
+
+
+class _PartFile(BufferFile):
+    """A part of a memory-mapped compound file, read in place (see ``_CompoundFile.open_file``)."""
+
+    def __init__(self, buf: memoryview, name: str) -> None:
+        super().__init__(b"", name=name)
+        self._buf = buf
+        # Not a BinaryIO: StructFile and the unpicklers only read, seek and tell.
+        self.file = _PartReader(buf)  # type: ignore[assignment]
+
+
+class _PartReader:
+    """A read-only file over a memoryview; what ``StructFile`` and the unpicklers call."""
+
+    def __init__(self, buf: memoryview) -> None:
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
+        self._pos = max(start, end)
+        return bytes(self._buf[start : self._pos])
+
+    def readline(self, size: int | None = -1) -> bytes:
+        end = len(self._buf) if size is None or size < 0 else min(self._pos + size, len(self._buf))
+        start = stop = self._pos
+        while stop < end:  # a line is short (a pickle's text opcode): look in small steps
+            found = bytes(self._buf[stop : min(stop + 256, end)]).find(b"\n")
+            if found >= 0:
+                end = stop + found + 1
+                break
+            stop += 256
+        return self.read(end - start)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._buf))[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._buf = memoryview(b"")
 
 
 def _directory_ok(directory: object, options: object) -> bool:
