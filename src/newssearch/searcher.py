@@ -9,7 +9,6 @@ query is searched leniently; what cannot be searched at all raises
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -25,7 +24,7 @@ from newssearch.cache import BoundedCache
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
-from newssearch.engine.accumulate import Accumulator
+from newssearch.engine.accumulate import Accumulator, top_scores
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.postings import BlockCache
@@ -449,8 +448,7 @@ class Searcher(Closing):
         # An index without stories (the default) has nothing to collapse.
         shown, copies = _collapse(scores, story) if story is not None else (scores, {})
         if sort == "relevance":
-            best = heapq.nsmallest(window, shown.items(), key=lambda item: (-item[1], item[0]))
-            ranked = [(score, docnum) for docnum, score in best]
+            ranked = [(score, docnum) for docnum, score in top_scores(shown, window)]
         else:
             ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
             ranked = [(scores[docnum], docnum) for docnum in ordered]

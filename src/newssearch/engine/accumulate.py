@@ -22,6 +22,7 @@ does not know is run through its Whoosh matcher.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from newssearch.cache import BoundedCache
 from newssearch.engine.postings import BlockCache, cached_blocks, leaf_matcher
 from newssearch.engine.scoring import BestField, Excluding
 
-__all__ = ["Accumulator"]
+__all__ = ["Accumulator", "top_scores"]
 
 Scores = dict[int, float]
 
@@ -83,6 +84,24 @@ def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | Non
     ):
         return _Term(btext, scorer, segment.segment_id(), info.extent()[0])
     return _Term(btext, scorer)
+
+
+def top_scores(scores: Scores, n: int) -> list[tuple[int, float]]:
+    """The ``n`` best ``(docnum, score)`` of ``scores``, best first, equal scores by
+    document number: ``heapq.nsmallest(n, scores.items(), key=(-score, docnum))``,
+    without a Python key call per match (a query matching 600,000 articles of a
+    million spent more time choosing its ten best than scoring them).
+
+    >>> top_scores({7: 1.0, 3: 2.5, 5: 1.0, 9: 0.5}, 3)
+    [(3, 2.5), (5, 1.0), (7, 1.0)]
+    """
+    if n <= 0 or not scores:
+        return []
+    if len(scores) > 4 * n:
+        # The n-th best score, then only the matches that reach it (ties included).
+        cut = heapq.nlargest(n, scores.values())[-1]
+        scores = {docnum: score for docnum, score in scores.items() if score >= cut}
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
 class Accumulator:
@@ -134,7 +153,7 @@ class Accumulator:
                     continue
             part = _Segment(self, sub, local).scores(q)
             if base:
-                out.update((docnum + base, score) for docnum, score in part.items())
+                out.update(zip(map(base.__add__, part), part.values(), strict=True))
             else:
                 out.update(part)
         if allow is not None:
