@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,12 +295,11 @@ class NewsIndex(Closing):
         """
         with self._writing(wait):
             started = time.perf_counter()
-            batch, count = _unique(articles)
+            batch, ids = _unique(articles)
+            count = len(ids)
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
-                existing = (
-                    set() if empty else {a.id for a in batch if live_docnums(reader, "id", a.id)}
-                )
+                existing = set() if empty else {i for i in ids if live_docnums(reader, "id", i)}
                 stories = (
                     story_fields(batch, None if empty else reader) if self.settings.stories else {}
                 )
@@ -394,23 +393,23 @@ class NewsIndex(Closing):
         write_vocabularies(self._store)
 
 
-def _unique(articles: Iterable[Article]) -> tuple[Iterable[Article], int]:
-    """``articles`` with each id once (its last record) and how many there are.
+def _unique(articles: Iterable[Article]) -> tuple[Iterable[Article], Collection[str]]:
+    """``articles`` with each id once (its last record), and their ids.
 
     What can be iterated again is read once for the ids (an id and a number
     per article are all that is held) and given back to be read again; a
     one-shot iterator is read into a list.
     """
     if iter(articles) is articles:  # a generator or another iterator: read once
-        batch = list({article.id: article for article in articles}.values())
-        return batch, len(batch)
+        by_id = {article.id: article for article in articles}
+        return list(by_id.values()), by_id.keys()
     last: dict[str, int] = {}
     total = 0
     for total, article in enumerate(articles, start=1):
         last[article.id] = total
     if len(last) == total:
-        return articles, total
-    return _LastRecords(articles, last), len(last)
+        return articles, last.keys()
+    return _LastRecords(articles, last), last.keys()
 
 
 class _LastRecords:
