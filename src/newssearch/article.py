@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -15,6 +15,7 @@ __all__ = [
     "STRING_FIELDS",
     "TEXT_FIELDS",
     "Article",
+    "present_fields",
     "role_of",
     "trusted_article",
 ]
@@ -134,6 +135,19 @@ def trusted_article(values: Mapping[str, Any]) -> Article:
 def role_of(name: str) -> Role:
     """The role of article field ``name`` (``KeyError`` for a name that is not one)."""
     return _ROLES[name]
+
+
+def present_fields(article: Article) -> Iterator[tuple[str, Role, Any]]:
+    """``(name, role, value)`` of each field of ``article`` that is not empty, in
+    declaration order: what every format an article is written in walks.
+
+    >>> [(n, r) for n, r, _ in present_fields(Article(id="a", body="Text"))]
+    [('id', 'id'), ('body', 'text')]
+    """
+    for name, role in _ROLES.items():
+        value = getattr(article, name)
+        if value:
+            yield name, role, value
 
 
 _ROLES: dict[str, Role] = {f.name: f.metadata["role"] for f in fields(Article)}

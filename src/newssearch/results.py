@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newssearch.article import ARTICLE_FIELDS, Article
+from newssearch.article import Article, present_fields
 from newssearch.highlight import Fragment
 
 if TYPE_CHECKING:  # the speller (and the analysis it imports) only when a search runs
@@ -52,12 +52,10 @@ class Hit:
             DeprecationWarning,
             stacklevel=2,
         )
-        out: dict[str, Any] = {}
-        for name in ARTICLE_FIELDS:
-            value = getattr(self.article, name)
-            if value:
-                out[name] = list(value) if name == "tags" else value
-        return out
+        return {
+            name: list(value) if name == "tags" else value
+            for name, _, value in present_fields(self.article)
+        }
 
 
 @dataclass(frozen=True)

@@ -168,13 +168,10 @@ def _jsonl(path: Path) -> Path:
 
 def _record(article: Article) -> dict[str, Any]:
     """``article`` as a JSON Lines record ``newssearch index`` reads."""
-    from newssearch.article import ARTICLE_FIELDS
+    from newssearch.article import present_fields
 
     out: dict[str, Any] = {}
-    for name in ARTICLE_FIELDS:
-        value = getattr(article, name)
-        if not value:
-            continue
+    for name, _, value in present_fields(article):
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, tuple):

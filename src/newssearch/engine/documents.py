@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from newssearch.article import ARTICLE_FIELDS, Article, role_of, trusted_article
+from newssearch.article import ARTICLE_FIELDS, Article, present_fields, role_of, trusted_article
 from newssearch.engine.schema import exact_field, stopword_field
 
 __all__ = [
@@ -60,11 +60,7 @@ def to_document(
     twins; empty fields are left out.  ``story`` fills the story fields.
     """
     doc: dict[str, Any] = {}
-    for name in ARTICLE_FIELDS:
-        value = getattr(article, name)
-        if not value:
-            continue
-        role = role_of(name)
+    for name, role, value in present_fields(article):
         if role == "date":
             doc[name] = to_stored_time(value)
         elif role == "keywords":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from newssearch.analysis.tokenizer import TokenKind, tokenize
-from newssearch.article import ARTICLE_FIELDS, TEXT_FIELDS, Article, role_of
+from newssearch.article import TEXT_FIELDS, Article, present_fields
 from newssearch.engine.documents import from_stored
 from newssearch.errors import InputError
 from newssearch.index import NewsIndex
@@ -194,11 +194,7 @@ def _live_articles(index: NewsIndex) -> Iterator[tuple[Article, str | None]]:
 def _article_lines(article: Article, story: str | None) -> tuple[str, str]:
     """The action line and the source line of one article."""
     source: dict[str, Any] = {}
-    for name in ARTICLE_FIELDS:
-        value = getattr(article, name)
-        if not value:
-            continue
-        role = role_of(name)
+    for name, role, value in present_fields(article):
         if role == "date":
             source[name] = iso_date(value)
         elif role == "keywords":
