@@ -468,7 +468,7 @@ def test_every_field_is_stored_for_display(tmp_path: Path) -> None:
 
 
 def test_schema_stores_display_fields_and_sorts_by_published() -> None:
-    schema = build_schema(IndexSettings())
+    schema = build_schema(IndexSettings(stories=False))
     assert set(schema.stored_names()) == {
         "id",
         "title",
@@ -481,8 +481,8 @@ def test_schema_stores_display_fields_and_sorts_by_published() -> None:
         "url",
         "tags",
     }
-    # Wire-copy story label and signature (newssearch.duplicates), when asked for.
-    stories = build_schema(IndexSettings(stories=True))
+    # Wire-copy story label and signature (newssearch.duplicates), by default.
+    stories = build_schema(IndexSettings())
     assert set(stories.stored_names()) - set(schema.stored_names()) == {"story", "story_sig"}
     assert isinstance(schema["published"], whoosh_fields.DATETIME)
     assert schema["published"].sortable_typecode is not None

@@ -25,6 +25,10 @@ from newssearch.sample import sample_articles
 Postings = dict[tuple[str, bytes], tuple[list[tuple[Any, ...]], tuple[Any, ...]]]
 
 
+#: The settings of these indexes: the defaults without stories.
+PLAIN = IndexSettings(stories=False)
+
+
 def _postings(path: Path, *, by_id: bool = False) -> Postings:
     """Every term's postings (document, weight, value) and statistics, read by a
     stock Whoosh ``open_dir`` (which unpickles the schema and segments itself);
@@ -53,8 +57,10 @@ def _postings(path: Path, *, by_id: bool = False) -> Postings:
 
 def _stock_build(path: Path, batches: list[list[Article]], deletes: tuple[str, ...] = ()) -> None:
     """The same index written by Whoosh's own writer (its external-sort pool, its
-    ``add_document``), batch by batch, each batch a commit of updates."""
-    settings = IndexSettings()
+    ``add_document``), batch by batch, each batch a commit of updates.  Without
+    story labels, which depend on the index an update meets (they are postings of
+    an ID field like ``id``)."""
+    settings = PLAIN
     schema = build_schema(settings)
     path.mkdir()
     ix = whoosh_index.create_in(str(path), schema, indexname="newssearch")
@@ -80,7 +86,7 @@ def test_stock_whoosh_reads_our_index_with_the_postings_its_own_writer_writes(
     tmp_path: Path, articles: list[Article]
 ) -> None:
     ours = tmp_path / "ours"
-    build_index(ours, articles, procs=1)[0].close()
+    build_index(ours, articles, procs=1, settings=PLAIN)[0].close()
     stock = tmp_path / "stock"
     _stock_build(stock, [articles])
     got, want = _postings(ours), _postings(stock)
@@ -98,7 +104,7 @@ def test_updates_merges_and_deletes_give_the_postings_of_whooshs_writer(
     ]
     deletes = tuple(a.id for a in articles[:3])
     ours = tmp_path / "ours"
-    with build_index(ours, first, procs=1)[0] as ix:
+    with build_index(ours, first, procs=1, settings=PLAIN)[0] as ix:
         ix.update(second, procs=1)
         assert ix.delete(deletes) == 3
     stock = tmp_path / "stock"
@@ -112,7 +118,7 @@ def test_the_parallel_writer_gives_the_same_postings_per_article(
     tmp_path: Path, articles: list[Article]
 ) -> None:
     ours = tmp_path / "ours"
-    with create_index(ours) as ix:
+    with create_index(ours, settings=PLAIN) as ix:
         writer = ix.store.writer(procs=2, batchsize=10)  # jobs of 10 articles: both work
         for article in articles:
             writer.add_document(**to_document(article))
@@ -128,7 +134,7 @@ def test_postings_beyond_the_memory_limit_go_to_runs_and_come_back_merged(
 ) -> None:
     # limitmb=0: every document's postings pass the limit and go to a run file.
     ours = tmp_path / "ours"
-    with build_index(ours, articles[:20], procs=1)[0] as ix:
+    with build_index(ours, articles[:20], procs=1, settings=PLAIN)[0] as ix:
         ix.update(articles[20:30], limitmb=0, procs=1)
     stock = tmp_path / "stock"
     _stock_build(stock, [articles[:20], articles[20:30]])

@@ -99,6 +99,7 @@ def test_keyword_fields_keep_their_values_and_fold_them_for_filters(
     assert properties["url"] == {"type": "keyword", "index": False, "doc_values": False}
     assert set(properties) == {
         "id", "title", "lead", "body", "published", "section", "source", "author", "url", "tags",
+        "story",  # an index has stories by default
     }  # fmt: skip
     assert definition["mappings"]["dynamic"] == "strict"
 
@@ -340,6 +341,7 @@ def test_each_article_is_an_action_line_and_a_source_line(dated_index: NewsIndex
         "published": "2025-03-04T09:30:00Z",
         "tags": ["EU-Gipfel", "Wien"],
         "url": "https://example.org/gipfel",
+        "story": "dated",  # a story of its own
     }
     undated = by_id["sport-1"]
     assert "published" not in undated

@@ -156,4 +156,5 @@ def test_settings_say_stopwords_only_from_format_3_on(tmp_path: Path, version: i
     (path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     with open_index(path) as index:
         assert index.settings.analyzer.stopword_fields is (version == FORMAT_VERSION)
-    assert IndexSettings.from_json({}) == IndexSettings()
+    # Settings without a word of stories are from before them (format 3): none.
+    assert IndexSettings.from_json({}) == IndexSettings(stories=False)

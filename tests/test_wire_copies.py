@@ -19,6 +19,8 @@ from newssearch import (
     open_index,
     sample_articles,
 )
+from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
+from newssearch.engine.vocabulary import open_vocabulary
 
 DATA = Path(__file__).parent / "data"
 COMMAND = (sys.executable, "-m", "newssearch", "search", "Finanzminister")
@@ -133,8 +135,12 @@ def test_an_index_without_stories_searches_as_before(tmp_path: Path) -> None:
         assert "story" not in old.schema.names()
 
 
-def test_stories_are_asked_for_when_an_index_is_made(tmp_path: Path) -> None:
-    plain, _ = build_index(tmp_path / "plain", ARTICLES)
+def test_stories_are_on_unless_turned_off_when_an_index_is_made(tmp_path: Path) -> None:
+    built, _ = build_index(tmp_path / "default", ARTICLES)
+    with built, Searcher(built) as searcher:
+        assert built.settings.stories
+        assert len(searcher.search("Finanzminister", highlight=False).hits) == 1
+    plain, _ = build_index(tmp_path / "plain", ARTICLES, settings=IndexSettings(stories=False))
     with plain, Searcher(plain) as searcher:
         assert not plain.settings.stories
         hits = searcher.search("Finanzminister", highlight=False).hits
@@ -147,15 +153,16 @@ def test_stories_are_asked_for_when_an_index_is_made(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    made = subprocess.run(
-        [*INDEX_COMMAND, str(source), "--stories", "--index", str(tmp_path / "s")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    with open_index(tmp_path / "s") as index:
-        assert index.settings.stories
+    for option, stories in (("--stories", True), ("--no-stories", False)):
+        made = subprocess.run(
+            [*INDEX_COMMAND, str(source), option, "--index", str(tmp_path / option)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert made.returncode == 0, made.stderr
+        with open_index(tmp_path / option) as index:
+            assert index.settings.stories is stories
 
 
 def test_related_leaves_out_the_articles_own_copies(tmp_path: Path) -> None:
@@ -168,3 +175,44 @@ def test_related_leaves_out_the_articles_own_copies(tmp_path: Path) -> None:
     assert {"std-1", "kur-1"} <= with_copies
     assert not related & {"std-1", "kur-1"}
     assert related == with_copies - {"std-1", "kur-1"}
+
+
+def test_the_band_keys_are_in_the_vocabulary_files_not_terms(index: NewsIndex) -> None:
+    reader = index.store.reader()
+    vocabulary = open_vocabulary(reader)
+    assert vocabulary is not None
+    docnums = {reader.stored_fields(d)["id"]: d for d in reader.all_doc_ids()}
+    keys = band_keys(signature(ARTICLES[0].title, ARTICLES[0].lead, ARTICLES[0].body))
+    found = vocabulary.band_documents(keys, limit=MAX_COMPARED)
+    assert {docnums["apa-1"], docnums["std-1"], docnums["kur-1"]} <= found
+    # Each key of a document's own signature finds it.
+    for article_id, docnum in docnums.items():
+        sig = bytes.fromhex(reader.stored_fields(docnum)["story_sig"])
+        for key in band_keys(sig):
+            assert docnum in vocabulary.band_documents((key,), limit=MAX_COMPARED), article_id
+    assert not list(reader.lexicon("story_bands"))
+
+
+def test_copies_are_found_when_the_vocabulary_files_are_gone(tmp_path: Path) -> None:
+    index, _ = build_index(tmp_path / "ix", ARTICLES[:1])
+    with index:
+        for voc in index.path.glob("*.voc"):
+            voc.unlink()
+        index.update([ARTICLES[1]])
+        assert stories(index)["std-1"] == "apa-1"
+        assert list(index.path.glob("*.voc"))  # written again
+        voc = next(index.path.glob("*.voc"))
+        voc.write_bytes(voc.read_bytes()[:100])  # damaged: the stored signatures are read
+        index.update([ARTICLES[2]])
+        assert stories(index)["kur-1"] == "apa-1"
+
+
+def test_keys_shared_in_a_large_batch_are_grouped_as_a_dict_would(tmp_path: Path) -> None:
+    texts = [a.body for a in sample_articles()[:300]]
+    sigs = [signature("", "", t) for t in texts] + [signature("", "", t) for t in texts[:40]]
+    expected: dict[int, list[int]] = {}
+    for position, sig in enumerate(sigs):
+        for key in band_keys(sig):
+            expected.setdefault(key, []).append(position)
+    shared = sorted(members for members in expected.values() if len(members) > 1)
+    assert sorted(_sharing_keys(sigs)) == shared and len(shared) >= 40 * 64 // 2

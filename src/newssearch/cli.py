@@ -94,8 +94,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--stories",
-        action="store_true",
-        help="a new index groups wire copies of one story (search shows one, '+N ähnliche')",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a new index groups wire copies of one story (search shows one, '+N ähnliche'); "
+        "on by default",
     )
     _wait_option(p)
     p.add_argument(

@@ -35,14 +35,14 @@ from newssearch.engine.storage import (
     other_whoosh_index,
     store_exists,
 )
-from newssearch.engine.vocabulary import write_vocabularies
+from newssearch.engine.vocabulary import open_vocabulary, write_vocabularies
 from newssearch.errors import (
     IndexExistsError,
     IndexNotFoundError,
     IndexStateError,
     NewsSearchError,
 )
-from newssearch.stories import story_fields
+from newssearch.stories import article_signature, story_fields
 
 __all__ = [
     "DEFAULT_WAIT",
@@ -61,10 +61,12 @@ META_FILE = "newssearch.json"
 #: holds the same fields and postings as version 2 and differs only in how
 #: ``newssearch.json`` names its version.  Version 3 adds the stopword twins
 #: (``AnalyzerConfig.stopword_fields``); the settings of older indexes say
-#: they have none.  Older versions are read as they are, and their
+#: they have none.  Version 4 keeps the band keys of wire copies in the
+#: vocabulary files instead of ``story_bands`` terms (a version 3 reader would
+#: find no candidates in it).  Older versions are read as they are, and their
 #: ``newssearch.json`` is rewritten as the current version, settings unchanged,
 #: on the next change.
-_READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
+_READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 #: An import of at least this many new articles is written by several
 #: processes (Whoosh's multi-process writer); below, starting them costs more.
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
@@ -295,14 +297,15 @@ class NewsIndex(Closing):
         """
         with self._writing(wait):
             started = time.perf_counter()
-            batch, ids = _unique(articles)
+            sign = article_signature if self.settings.stories else None
+            batch, ids, signatures = _unique(articles, sign)
             count = len(ids)
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
                 existing = set() if empty else {i for i in ids if live_docnums(reader, "id", i)}
-                stories = (
-                    story_fields(batch, None if empty else reader) if self.settings.stories else {}
-                )
+                if self.settings.stories and not empty and open_vocabulary(reader) is None:
+                    write_vocabularies(self._store)  # the band keys new articles are matched on
+                stories = story_fields(signatures, None if empty else reader) if sign else {}
             workers = 1 if existing else _workers(count, procs)
             if workers > 1:
                 writer = self._store.writer(limitmb=limitmb, procs=workers)
@@ -393,23 +396,31 @@ class NewsIndex(Closing):
         write_vocabularies(self._store)
 
 
-def _unique(articles: Iterable[Article]) -> tuple[Iterable[Article], Collection[str]]:
-    """``articles`` with each id once (its last record), and their ids.
+def _unique(
+    articles: Iterable[Article], sign: Callable[[Article], bytes] | None = None
+) -> tuple[Iterable[Article], Collection[str], dict[str, bytes]]:
+    """``articles`` with each id once (its last record), their ids, and (given
+    ``sign``) the signature ``sign`` makes of each (by id).
 
-    What can be iterated again is read once for the ids (an id and a number
-    per article are all that is held) and given back to be read again; a
-    one-shot iterator is read into a list.
+    What can be iterated again is read once for the ids and signatures (an id,
+    a number and a signature per article are all that is held) and given back
+    to be read again; a one-shot iterator is read into a list.
     """
+    signatures: dict[str, bytes] = {}
     if iter(articles) is articles:  # a generator or another iterator: read once
         by_id = {article.id: article for article in articles}
-        return list(by_id.values()), by_id.keys()
+        if sign is not None:
+            signatures = {article_id: sign(article) for article_id, article in by_id.items()}
+        return list(by_id.values()), by_id.keys(), signatures
     last: dict[str, int] = {}
     total = 0
     for total, article in enumerate(articles, start=1):
         last[article.id] = total
+        if sign is not None:
+            signatures[article.id] = sign(article)
     if len(last) == total:
-        return articles, last.keys()
-    return _LastRecords(articles, last), last.keys()
+        return articles, last.keys(), signatures
+    return _LastRecords(articles, last), last.keys(), signatures
 
 
 class _LastRecords:

@@ -42,11 +42,10 @@ def from_stored_time(stored: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class StoryFields:
-    """What an article holds about its story: the label, the band keys and the
-    signature (:mod:`newssearch.duplicates`)."""
+    """What an article holds about its story: the label and the signature
+    (:mod:`newssearch.duplicates`; the band keys go to the vocabulary file)."""
 
     story: str
-    bands: tuple[str, ...]
     signature: bytes
 
 
@@ -74,8 +73,6 @@ def to_document(
                     doc[stopword_field(name)] = value
     if story is not None:
         doc["story"] = story.story
-        if story.bands:
-            doc["story_bands"] = " ".join(story.bands)
         doc["story_sig"] = story.signature.hex()
     return doc
 

@@ -6,8 +6,8 @@ compound parts) that prefix queries use and that ranking may weigh in, and a
 ``<name>_stop`` twin holding its stopwords alone (normalised), where queries of
 stopwords and the stopwords of phrases are matched (``stopword_fields``).
 ``section``, ``source``, ``author`` and ``tags`` are exact-match filters and
-facets; ``published`` is sortable; ``story``, ``story_bands`` and ``story_sig``
-group wire copies (``IndexSettings.stories``).
+facets; ``published`` is sortable; ``story`` and ``story_sig`` group wire
+copies (``IndexSettings.stories``).
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
             spec[stopword_field(name)] = stops
     if settings.stories:
         # Wire copies (newssearch.duplicates): the story label (a column, for
-        # collapsing), the LSH band keys that find an article's candidates,
-        # and the signature they are checked with.
+        # collapsing) and the signature candidates are checked with.  The LSH
+        # band keys that find the candidates were the terms of story_bands up
+        # to format 3; they are in the vocabulary files now, and the field stays
+        # for the segments of such indexes.
         spec["story"] = fields.ID(stored=True, sortable=True)
         spec["story_bands"] = fields.KEYWORD(stored=False, scorable=False)
         spec["story_sig"] = fields.STORED()
