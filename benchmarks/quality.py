@@ -72,6 +72,7 @@ NEWSSEARCH_VARIANTS: Mapping[str, Mapping[str, Any]] = {
     # One switch off from the defaults.
     "ns-no-decompound": {"analyzer": {"decompound": False}},
     "ns-no-stopwords": {"analyzer": {"stopwords": False}},
+    "ns-no-stories": {"stories": False},  # every wire copy ranked, none collapsed
     "ns-flat-boosts": {"boosts": {"title": 1.0, "lead": 1.0, "body": 1.0}},
     "ns-fields-sum": {"ranking": {"fields": "sum"}},
     "ns-k1-0.9-b-0.5": {"ranking": {"k1": 0.9, "b": 0.5}},

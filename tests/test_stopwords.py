@@ -156,5 +156,4 @@ def test_settings_say_stopwords_only_from_format_3_on(tmp_path: Path, version: i
     (path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     with open_index(path) as index:
         assert index.settings.analyzer.stopword_fields is (version == FORMAT_VERSION)
-    # Settings without a word of stories are from before them (format 3): none.
-    assert IndexSettings.from_json({}) == IndexSettings(stories=False)
+    assert IndexSettings.from_json({}) == IndexSettings()

@@ -203,7 +203,9 @@ class IndexSettings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IndexSettings:
-        stories = data.get("stories", False)
+        # Every newssearch.json since stories came (format 3) says; older formats
+        # have none, which open_index sets (newssearch.index._read_meta).
+        stories = data.get("stories", True)
         if not isinstance(stories, bool):
             raise ValueError(f"stories must be true or false, not {stories!r}")
         return cls(
