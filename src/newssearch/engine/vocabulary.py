@@ -37,8 +37,8 @@ What a file holds (format version :data:`FORMAT_VERSION`)
     5. The wire-copy band keys of every live article with a stored signature
        (:func:`newssearch.duplicates.band_keys`), as ``key << 32 | document``,
        sorted: the candidates :mod:`newssearch.stories` checks when it labels
-       new articles (64 keys of 8 bytes an article, where Whoosh terms took
-       about ten times the space and half the indexing time).
+       new articles (64 keys of 8 bytes an article; as the terms of an
+       index field, up to index format 3, they had doubled the index).
 
     The file is a fixed header (magic, version, byte order, segment id and
     document count, the parameters above, counts, and the offset, length and
