@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,10 @@ from newssearch import (
     sample_articles,
 )
 from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
+from newssearch.engine.accumulate import top_scores
+from newssearch.engine.postings import term_docnums
 from newssearch.engine.vocabulary import open_vocabulary
+from newssearch.searcher import _collapsed
 
 DATA = Path(__file__).parent / "data"
 COMMAND = (sys.executable, "-m", "newssearch", "search", "Finanzminister")
@@ -216,3 +220,53 @@ def test_keys_shared_in_a_large_batch_are_grouped_as_a_dict_would(tmp_path: Path
             expected.setdefault(key, []).append(position)
     shared = sorted(members for members in expected.values() if len(members) > 1)
     assert sorted(_sharing_keys(sigs)) == shared and len(shared) >= 40 * 64 // 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_collapsing_reads_the_best_matches_only_and_ranks_as_collapsing_all(seed: int) -> None:
+    rng = random.Random(seed)
+    # Many copies per story (as in a corpus of recombined articles), ties, and
+    # articles without a story.
+    scores = {d: float(rng.randrange(40)) for d in range(3000)}
+    labels = {d: (None if d % 7 == 0 else f"s{rng.randrange(60)}") for d in scores}
+    asked: list[int] = []
+
+    def story(docnum: int) -> str | None:
+        asked.append(docnum)
+        return labels[docnum]
+
+    best: dict[str, int] = {}
+    for d, score in scores.items():
+        label = labels[d]
+        if label is not None and (
+            label not in best or (-score, d) < (-scores[best[label]], best[label])
+        ):
+            best[label] = d
+    shown = {d: s for d, s in scores.items() if labels[d] is None or best[labels[d]] == d}
+    for window in (1, 10, 100, 5000):
+        asked.clear()
+        assert _collapsed(scores, story, window) == top_scores(shown, window)
+        if window == 10:
+            assert len(asked) < len(scores) // 2
+
+
+def test_a_storys_documents_are_read_a_block_at_a_time_as_whoosh_lists_them(
+    index: NewsIndex,
+) -> None:
+    index.update([Article(id="dpa-1", title="Steuerreform fix", body=STORY + " Mehr folgt.")])
+    index.update([Article(id="orf-1", title="Reform", body=STORY + " Ende.")])
+    index.delete(["std-1"])
+    reader = index.store.reader()
+    assert len(list(reader.leaf_readers())) >= 2 and reader.has_deletions()
+    every = {
+        d: reader.stored_fields(d)["story"]
+        for d in range(reader.doc_count_all())
+        if not reader.is_deleted(d)
+    }
+    for label in set(every.values()):
+        found = term_docnums(reader, "story", label)
+        assert found == sorted(found)
+        assert [d for d in found if not reader.is_deleted(d)] == sorted(
+            d for d, s in every.items() if s == label
+        )
+    assert term_docnums(reader, "story", "no-such-story") == []

@@ -51,6 +51,7 @@ __all__ = [
     "PositionsFormat",
     "cached_blocks",
     "leaf_matcher",
+    "term_docnums",
 ]
 
 #: (term, frequency, weight, encoded value); Whoosh annotates the term as bytes,
@@ -109,6 +110,34 @@ class FrequencyFormat(_TermPositionsFormat, formats.Frequency):
 
     def _encoded(self, poslist: list[int]) -> bytes:
         return pack_uint(len(poslist))
+
+
+def term_docnums(reader: Any, fieldname: str, text: str) -> list[int]:
+    """The numbers of the documents of ``reader`` (deleted ones too) holding ``text``
+    in ``fieldname``, in order: a block of ids at a time where the postings are a
+    Whoosh 3 block list (Whoosh's ``all_ids`` takes several calls per document)."""
+    out: list[int] = []
+    for sub, base in reader.leaf_readers():
+        if (fieldname, text) not in sub:
+            continue
+        matcher = sub.postings(fieldname, text)
+        leaf = leaf_matcher(matcher)
+        if leaf is None:
+            ids: Iterable[int] = matcher.all_ids()
+        else:
+            ids = _block_ids(leaf)
+        out.extend(ids if not base else (base + d for d in ids))
+    return out
+
+
+def _block_ids(leaf: Any) -> list[int]:
+    ids: list[int] = []
+    while True:
+        leaf._read_ids()
+        ids.extend(leaf._ids)
+        if leaf._lastblock:
+            return ids
+        leaf._goto(leaf._nextoffset)
 
 
 def leaf_matcher(matcher: Any) -> Any | None:
