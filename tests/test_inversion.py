@@ -17,6 +17,7 @@ from whoosh.filedb.filestore import RamStorage
 from newssearch import Article, build_index, create_index, open_index
 from newssearch.analysis import exact_analyzer, german_analyzer, stopword_analyzer
 from newssearch.config import AnalyzerConfig, IndexSettings
+from newssearch.engine import inversion
 from newssearch.engine.documents import to_document
 from newssearch.engine.inversion import InvertingPool, text_twin_items, text_twins
 from newssearch.engine.schema import build_schema
@@ -253,3 +254,27 @@ def test_adding_a_huge_article_costs_time_linear_in_its_size(tmp_path: Path) -> 
         assert index.doc_count() == 3
     assert large < 12 * small  # 8 times the text: linear, with room for noise
     assert large < 30  # seconds of CPU (about 5 on an idle 2-core machine)
+
+
+def test_run_records_bounded_by_postings_merge_to_the_same_postings(
+    tmp_path: Path, articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Records of a few postings each: a common word's postings span many records.
+    monkeypatch.setattr(inversion, "_RUN_RECORD_POSTINGS", 5)
+    saved = []
+    monkeypatch.setattr(InvertingPool, "save", _counting(InvertingPool.save, saved))
+    ours = tmp_path / "ours"
+    with build_index(ours, articles[:10], procs=1, settings=PLAIN)[0] as ix:
+        ix.update(articles[10:40], limitmb=1, procs=1)  # runs of several articles
+    assert len(saved) >= 2
+    stock = tmp_path / "stock"
+    _stock_build(stock, [articles[:10], articles[10:40]])
+    assert _postings(ours) == _postings(stock)
+
+
+def _counting(method: Any, calls: list[object]) -> Any:
+    def counted(self: Any) -> None:
+        calls.append(self)
+        method(self)
+
+    return counted

@@ -66,8 +66,13 @@ Flat = list[Any]
 _POSTING_BYTES = 72
 #: Estimated bytes of a term's entry: its key, the dict slot and an empty list.
 _TERM_BYTES = 160
-#: Terms per record of a run file (a record is read whole when merging).
+#: A record of a run file holds at most this many terms, and takes no more once it
+#: holds this many postings.  A record is read whole when the runs are merged, one
+#: per run at a time: bounded by terms alone, a record of a run of 256 MB could
+#: hold most of a field's postings, and a writer merging many such runs held
+#: gigabytes (2.1 GB per writing process at a million articles).
 _RUN_RECORD_TERMS = 2048
+_RUN_RECORD_POSTINGS = 16_384
 
 
 class InvertingPool:
@@ -147,11 +152,14 @@ class InvertingPool:
         with self.tempstore.create_file(name) as f:
             for fieldname, btext_flats in self._sorted_fields():
                 batch: list[tuple[bytes, Flat]] = []
+                postings = 0
                 for entry in btext_flats:
                     batch.append(entry)
-                    if len(batch) >= _RUN_RECORD_TERMS:
+                    postings += len(entry[1]) // 3
+                    if len(batch) >= _RUN_RECORD_TERMS or postings >= _RUN_RECORD_POSTINGS:
                         marshal.dump((fieldname, batch), f)
                         batch = []
+                        postings = 0
                 if batch:
                     marshal.dump((fieldname, batch), f)
         self.runs.append(name)
