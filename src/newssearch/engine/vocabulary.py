@@ -384,7 +384,8 @@ def _stored(sub: Any) -> tuple[list[bytes | None], array[int]]:
     """The stored title and lead of each document of segment reader ``sub`` (``None``:
     none, or deleted), and the band keys of the live documents' signatures, sorted."""
     texts: list[bytes | None] = []
-    bands = array("Q")
+    # The band keys by their top byte, each part sorted on its own at the end.
+    bands = [array("Q") for _ in range(256)]
     deleted = sub.is_deleted if sub.has_deletions() else None
     for docnum in range(sub.doc_count_all()):
         if deleted is not None and deleted(docnum):
@@ -397,17 +398,16 @@ def _stored(sub: Any) -> tuple[list[bytes | None], array[int]]:
         sig = stored.get("story_sig")
         if sig:
             with suppress(ValueError, TypeError):  # not a signature newssearch stored
-                bands.extend([key << 32 | docnum for key in band_keys(bytes.fromhex(sig))])
-    return texts, _sorted(bands)
+                for key in band_keys(bytes.fromhex(sig)):
+                    bands[key >> 24].append(key << 32 | docnum)
+    return texts, _joined(bands)
 
 
-def _sorted(entries: array[int]) -> array[int]:
-    """``entries`` (64-bit numbers) sorted, with at most 1/256 of them as Python ints at
-    a time (a segment of 100,000 articles has 6.4 million band keys: 230 MB as a
-    list of ints, 51 MB as an array)."""
-    parts = [array("Q") for _ in range(256)]
-    for entry in entries:
-        parts[entry >> 56].append(entry)
+def _joined(parts: list[array[int]]) -> array[int]:
+    """The 64-bit numbers of ``parts`` (each holding the numbers of one top byte, in
+    order of that byte) sorted into one array, each part emptied once copied: at
+    most 1/256 of them are Python ints at a time (a segment of 100,000 articles
+    has 6.4 million band keys: 230 MB as a list of ints, 51 MB as an array)."""
     out = array("Q")
     for k, part in enumerate(parts):
         out.extend(sorted(part))
@@ -424,26 +424,28 @@ def _offsets(parts: Iterable[bytes]) -> array[int]:
     return out
 
 
-def _encode(segment: str, documents: int, built: _Built) -> bytes:
+def _encode(segment: str, documents: int, built: _Built) -> bytearray:
+    """The file's bytes: the arrays are copied once, into them (a segment of 500,000
+    articles has a file of some 300 MB)."""
     lists = array("Q", [0])
     ids = array("I")
     for _, best in built.prefixes:
         ids.extend(best)
         lists.append(len(ids))
     texts = [t or b"" for t in built.texts]
-    sections: list[bytes] = [
-        _offsets(built.terms).tobytes(),
+    sections: list[bytes | memoryview] = [
+        _bytes_of(_offsets(built.terms)),
         b"".join(built.terms),
-        built.frequencies.tobytes(),
-        built.deletions.tobytes(),
-        _offsets(p for p, _ in built.prefixes).tobytes(),
+        _bytes_of(built.frequencies),
+        _bytes_of(built.deletions),
+        _bytes_of(_offsets(p for p, _ in built.prefixes)),
         b"".join(p for p, _ in built.prefixes),
-        lists.tobytes(),
-        ids.tobytes(),
-        _offsets(texts).tobytes(),
+        _bytes_of(lists),
+        _bytes_of(ids),
+        _bytes_of(_offsets(texts)),
         bytes(t is not None for t in built.texts),
         b"".join(texts),
-        built.bands.tobytes(),
+        _bytes_of(built.bands),
     ]
     table = []
     offset = _DATA_START
@@ -466,7 +468,12 @@ def _encode(segment: str, documents: int, built: _Built) -> bytes:
     for data in sections:
         out.extend(b"\0" * (-len(out) % 8))
         out.extend(data)
-    return bytes(out)
+    return out
+
+
+def _bytes_of(numbers: array[int]) -> memoryview:
+    """The bytes of ``numbers`` as they are in memory, not copied."""
+    return memoryview(numbers).cast("B")
 
 
 # -- reading -----------------------------------------------------------------------------
