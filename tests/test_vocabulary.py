@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from whoosh.filedb.structfile import BufferFile
 
 from newssearch import Article, Searcher, build_index
+from newssearch.engine import vocabulary
 from newssearch.engine.segments import doc_frequencies
 from newssearch.engine.vocabulary import (
     HEAVY_PREFIX,
@@ -391,3 +392,29 @@ def test_files_written_by_several_processes_are_those_one_writes(tmp_path: Path)
         assert sorted(write_vocabularies(index.store, processes=3)) == [f.name for f in files]
         assert [f.read_bytes() for f in files] == alone
         assert not list(index.path.glob("*.part"))
+
+
+def test_large_segments_are_written_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, _ = build_index(tmp_path / "ix", _sample(0, 30), procs=1)
+    with index:
+        index.update(_sample(30, 50), procs=1)
+        files = sorted(vocabulary_files(index.store).values())
+        assert len(files) == 2
+        alone = [f.read_bytes() for f in files]
+        for f in files:
+            f.unlink()
+
+        def forked(groups: object) -> None:
+            raise AssertionError("written in parallel")
+
+        monkeypatch.setattr(vocabulary, "_write_forked", forked)
+        monkeypatch.setattr(vocabulary, "_PARALLEL_DOCUMENTS", 40)  # the two hold 50
+        assert sorted(write_vocabularies(index.store)) == [f.name for f in files]
+        assert [f.read_bytes() for f in files] == alone
+        for f in files:
+            f.unlink()
+        with pytest.raises(AssertionError, match="in parallel"):  # within the bound: forks
+            monkeypatch.setattr(vocabulary, "_PARALLEL_DOCUMENTS", 50)
+            write_vocabularies(index.store)
