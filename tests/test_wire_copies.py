@@ -22,7 +22,7 @@ from newssearch import (
 )
 from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
 from newssearch.engine.accumulate import top_scores
-from newssearch.engine.postings import term_docnums
+from newssearch.engine.documents import live_docnums
 from newssearch.engine.vocabulary import open_vocabulary
 from newssearch.searcher import _collapsed
 
@@ -264,9 +264,9 @@ def test_a_storys_documents_are_read_a_block_at_a_time_as_whoosh_lists_them(
         if not reader.is_deleted(d)
     }
     for label in set(every.values()):
-        found = term_docnums(reader, "story", label)
+        found = live_docnums(reader, "story", label)
         assert found == sorted(found)
         assert [d for d in found if not reader.is_deleted(d)] == sorted(
             d for d, s in every.items() if s == label
         )
-    assert term_docnums(reader, "story", "no-such-story") == []
+    assert live_docnums(reader, "story", "no-such-story") == []

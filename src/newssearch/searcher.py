@@ -26,8 +26,8 @@ from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking,
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator, top_scores
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
-from newssearch.engine.documents import from_stored, to_stored_time
-from newssearch.engine.postings import BlockCache, term_docnums
+from newssearch.engine.documents import from_stored, live_docnums, to_stored_time
+from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError
 from newssearch.highlight import Highlighter
@@ -577,8 +577,7 @@ class _Copies:
         label = self._story(docnum)
         if label is None:
             return []
-        # The matches are live documents: no need to ask which members are deleted.
-        members = term_docnums(self._reader, "story", label)
+        members = live_docnums(self._reader, "story", label)
         return [d for d in members if d != docnum and d in self._scores]
 
 

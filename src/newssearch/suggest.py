@@ -57,6 +57,7 @@ from typing import Any, Literal
 
 from newssearch.analysis.filters import load_stopwords, normalize_german
 from newssearch.cache import BoundedCache
+from newssearch.engine.postings import iter_docnums
 from newssearch.engine.segments import segment_doc_frequencies
 from newssearch.engine.vocabulary import (
     TEXT_FIELDS,
@@ -404,10 +405,7 @@ class Suggester:
                 return self._vocabulary.documents(exact, term)
             except IndexStateError:
                 self._vocabulary = None  # damaged: read the index instead
-        reader = self._reader
-        if (exact, term) not in reader:
-            return iter(())
-        return _postings(reader.postings(exact, term))
+        return iter_docnums(self._reader, exact, term)
 
     def _text(self, docnum: int, stored: str) -> object:
         """The stored field ``stored`` of document ``docnum``: from the vocabulary files
@@ -456,12 +454,6 @@ def _starting(letter: str) -> re.Pattern[str] | None:
 def _stopwords() -> frozenset[str]:
     """The stopwords, normalised as the exact fields' words are."""
     return frozenset(normalize_german(w) for w in load_stopwords())
-
-
-def _postings(postings: Any) -> Iterator[int]:
-    while postings.is_active():
-        yield postings.id()
-        postings.next()
 
 
 def _normal_words(text: str) -> str:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newssearch.article import ARTICLE_FIELDS, Article, present_fields, role_of, trusted_article
+from newssearch.engine.postings import iter_docnums
 from newssearch.engine.schema import exact_field, stopword_field
 
 __all__ = [
@@ -101,6 +102,4 @@ def from_stored(stored: Mapping[str, Any]) -> Article:
 
 def live_docnums(reader: Any, fieldname: str, text: str) -> list[int]:
     """The numbers of the live (not deleted) documents holding ``text`` in ``fieldname``."""
-    if (fieldname, text) not in reader:
-        return []
-    return [n for n in reader.postings(fieldname, text).all_ids() if not reader.is_deleted(n)]
+    return list(iter_docnums(reader, fieldname, text))

@@ -50,8 +50,8 @@ __all__ = [
     "FrequencyFormat",
     "PositionsFormat",
     "cached_blocks",
+    "iter_docnums",
     "leaf_matcher",
-    "term_docnums",
 ]
 
 #: (term, frequency, weight, encoded value); Whoosh annotates the term as bytes,
@@ -112,31 +112,30 @@ class FrequencyFormat(_TermPositionsFormat, formats.Frequency):
         return pack_uint(len(poslist))
 
 
-def term_docnums(reader: Any, fieldname: str, text: str) -> list[int]:
-    """The numbers of the documents of ``reader`` (deleted ones too) holding ``text``
-    in ``fieldname``, in order: a block of ids at a time where the postings are a
-    Whoosh 3 block list (Whoosh's ``all_ids`` takes several calls per document)."""
-    out: list[int] = []
+def iter_docnums(reader: Any, fieldname: str, text: str) -> Iterator[int]:
+    """The numbers of the live documents of ``reader`` holding ``text`` in
+    ``fieldname``, in order, as they are read: a block of ids at a time where the
+    postings are a Whoosh 3 block list (Whoosh's matchers take several calls per
+    document, and asking a multi-segment reader which are deleted another few)."""
     for sub, base in reader.leaf_readers():
         if (fieldname, text) not in sub:
             continue
+        deleted = sub.deleted_docs_set if sub.has_deletions() else frozenset()
         matcher = sub.postings(fieldname, text)
         leaf = leaf_matcher(matcher)
-        if leaf is None:
-            ids: Iterable[int] = matcher.all_ids()
-        else:
-            ids = _block_ids(leaf)
-        out.extend(ids if not base else (base + d for d in ids))
-    return out
+        blocks = [matcher.all_ids()] if leaf is None else _block_ids(leaf)
+        for ids in blocks:
+            for docnum in ids:
+                if docnum not in deleted:
+                    yield base + docnum
 
 
-def _block_ids(leaf: Any) -> list[int]:
-    ids: list[int] = []
+def _block_ids(leaf: Any) -> Iterator[Sequence[int]]:
     while True:
         leaf._read_ids()
-        ids.extend(leaf._ids)
+        yield leaf._ids
         if leaf._lastblock:
-            return ids
+            return
         leaf._goto(leaf._nextoffset)
 
 

@@ -83,6 +83,7 @@ from typing import Any
 
 from newssearch.cache import BoundedCache
 from newssearch.duplicates import band_keys
+from newssearch.engine.postings import iter_docnums
 from newssearch.engine.segments import segment_doc_frequencies
 from newssearch.engine.storage import Store
 from newssearch.engine.writers import _die_with_parent
@@ -854,7 +855,7 @@ class Vocabulary:
                 i >= 0 and part.frequencies(i)[column]
                 for (part, _), i in zip(self._parts, self._locate(key), strict=True)
             )
-        return _documents(self._reader, field, term) if found else iter(())
+        return iter_docnums(self._reader, field, term) if found else iter(())
 
     def band_documents(self, keys: Iterable[int], *, limit: int) -> set[int]:
         """The reader's documents whose signature has one of the band ``keys``
@@ -938,13 +939,6 @@ class Vocabulary:
         return _threshold(lists, limit, title_weight) or _scan(
             [_List.of(x.part, x.lo, x.hi, None, title_weight) for x in lists], limit, title_weight
         )
-
-
-def _documents(reader: Any, field: str, term: str) -> Iterator[int]:
-    postings = reader.postings(field, term)
-    while postings.is_active():
-        yield postings.id()
-        postings.next()
 
 
 def _weight(f: Frequencies, title_weight: float) -> float:
