@@ -17,7 +17,7 @@ from typing import Any
 
 from newssearch.article import Article
 from newssearch.duplicates import MAX_COMPARED, StoryMember, assign_stories, band_keys, signature
-from newssearch.engine.documents import StoryFields, live_docnums
+from newssearch.engine.documents import StoryFields, live_docnums, stored_signature
 from newssearch.engine.vocabulary import open_vocabulary
 
 __all__ = ["ReaderStories", "article_signature", "copies_of", "story_fields"]
@@ -39,10 +39,7 @@ class ReaderStories:
             if reader.is_deleted(docnum):
                 continue
             stored = reader.stored_fields(docnum)
-            try:
-                sig = bytes.fromhex(stored.get("story_sig", ""))
-            except ValueError:  # not ours: no signature to compare with
-                continue
+            sig = stored_signature(stored)  # none: similar to nothing
             yield StoryMember(str(stored["id"]), sig, str(stored.get("story", "")))
 
     def story_members(self, story: str) -> Iterable[str]:
@@ -60,11 +57,7 @@ def _band_finder(reader: Any) -> Callable[[tuple[int, ...]], set[int]]:
         return partial(vocabulary.band_documents, limit=MAX_COMPARED)
     table: dict[int, list[int]] = {}
     for docnum in reader.all_doc_ids():
-        try:
-            sig = bytes.fromhex(reader.stored_fields(docnum).get("story_sig", ""))
-        except (ValueError, TypeError):
-            continue
-        for key in band_keys(sig):
+        for key in band_keys(stored_signature(reader.stored_fields(docnum))):
             table.setdefault(key, []).append(docnum)
     return lambda keys: {d for key in keys for d in table.get(key, [])[-MAX_COMPARED:]}
 

@@ -24,6 +24,7 @@ __all__ = [
     "from_stored",
     "from_stored_time",
     "live_docnums",
+    "stored_signature",
     "to_document",
     "to_stored_time",
 ]
@@ -98,6 +99,18 @@ def from_stored(stored: Mapping[str, Any]) -> Article:
             )
         values[name] = value
     return trusted_article(values)
+
+
+def stored_signature(stored: Mapping[str, Any]) -> bytes:
+    """The near-duplicate signature a stored document holds (:func:`to_document`
+    writes it in hex); ``b""`` for none, or for a value that is not one."""
+    value = stored.get("story_sig")
+    if not isinstance(value, str):
+        return b""
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return b""
 
 
 def live_docnums(reader: Any, fieldname: str, text: str) -> list[int]:

@@ -83,6 +83,7 @@ from typing import Any
 
 from newssearch.cache import BoundedCache
 from newssearch.duplicates import band_keys
+from newssearch.engine.documents import stored_signature
 from newssearch.engine.postings import iter_docnums
 from newssearch.engine.segments import segment_doc_frequencies
 from newssearch.engine.storage import Store
@@ -406,11 +407,8 @@ def _stored(sub: Any) -> tuple[list[bytes | None], array[int]]:
         for name in TEXT_FIELDS:
             value = stored.get(name)
             texts.append(value.encode(*_UTF8) if isinstance(value, str) else None)
-        sig = stored.get("story_sig")
-        if sig:
-            with suppress(ValueError, TypeError):  # not a signature newssearch stored
-                for key in band_keys(bytes.fromhex(sig)):
-                    bands[key >> 24].append(key << 32 | docnum)
+        for key in band_keys(stored_signature(stored)):
+            bands[key >> 24].append(key << 32 | docnum)
     return texts, _joined(bands)
 
 
