@@ -677,10 +677,7 @@ class SegmentVocabulary:
     def band_documents(self, key: int, limit: int) -> Iterator[int]:
         """The last ``limit`` documents of the segment whose signature has the band
         key ``key`` (live when the file was written)."""
-        bands = self._bands
-        end = bisect_left(bands, (key + 1) << 32)
-        start = max(bisect_left(bands, key << 32, 0, end), end - limit)
-        return (entry & 0xFFFFFFFF for entry in bands[start:end])
+        return _keyed(self._bands, key, limit)
 
     def text(self, docnum: int, field: int) -> str | None:
         """The stored text ``TEXT_FIELDS[field]`` of document ``docnum`` of the segment."""
@@ -692,16 +689,14 @@ class SegmentVocabulary:
         return self._data[start + offsets[i] : start + offsets[i + 1]].decode(*_UTF8)
 
 
-def _keyed(entries: Sequence[int], key: int) -> Iterator[int]:
-    """The low 32 bits of the entries of ``entries`` (sorted) whose high 32 bits are ``key``."""
-    pos = bisect_left(entries, key << 32)
-    end = (key + 1) << 32
-    while pos < len(entries):
-        entry = entries[pos]
-        if entry >= end:
-            return
-        yield entry & 0xFFFFFFFF
-        pos += 1
+def _keyed(entries: Sequence[int], key: int, limit: int | None = None) -> Iterator[int]:
+    """The low 32 bits of the entries of ``entries`` (sorted) whose high 32 bits are
+    ``key`` (the last ``limit`` of them, if given)."""
+    end = bisect_left(entries, (key + 1) << 32)
+    start = bisect_left(entries, key << 32, 0, end)
+    if limit is not None:
+        start = max(start, end - limit)
+    return (entry & 0xFFFFFFFF for entry in entries[start:end])
 
 
 def _damaged(path: Path, why: str) -> IndexStateError:
