@@ -13,10 +13,10 @@ import gzip
 import json
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from newssearch.errors import AnalyzerError
+from newssearch.packaged import read_packaged
 from newssearch.punkt import PunktParameters, PunktSentenceTokenizer
 
 __all__ = ["SentenceSplitter"]
@@ -34,7 +34,7 @@ _MONTHS = (
 @cache
 def _parameters() -> PunktParameters:
     try:
-        raw = resources.files("newssearch").joinpath("data/punkt_de.json.gz").read_bytes()
+        raw = read_packaged("newssearch", "data/punkt_de.json.gz")
         data = json.loads(gzip.decompress(raw))
     except (OSError, ValueError) as exc:
         raise AnalyzerError(f"the sentence splitter's parameters are missing: {exc}") from exc

@@ -59,7 +59,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from whoosh.analysis import Filter
@@ -69,6 +68,7 @@ from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.config import MAX_COMPOUND_CHARS
 from newssearch.errors import AnalyzerError
+from newssearch.packaged import read_packaged
 
 __all__ = ["CompoundSplitter", "GermanDecompoundFilter", "load_lexicon"]
 
@@ -271,9 +271,8 @@ def _lexicon(threshold: float) -> Lexicon:
     # min_zipf frequent, so every split scores at least min_zipf and beats
     # such a word's frequency plus the margin.
     try:
-        stored = resources.files("newssearch.analysis").joinpath("data/compounds_lexicon.bin")
-        with stored.open("rb") as f:
-            table = read_lexicon(f, threshold=threshold)
+        stored = read_packaged("newssearch.analysis", "data/compounds_lexicon.bin")
+        table = read_lexicon(stored, threshold=threshold)
     except (OSError, ValueError) as exc:
         raise AnalyzerError(f"the decompounding lexicon is missing or damaged: {exc}") from exc
     # The table is ours alone: its nouns become the lexicon's (a copy would

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from whoosh.analysis import Filter, Token
@@ -19,6 +18,7 @@ from whoosh.analysis import Filter, Token
 from newssearch.analysis.tokenizer import GermanToken, TokenKind
 from newssearch.cache import BoundedCache
 from newssearch.errors import AnalyzerError
+from newssearch.packaged import read_packaged
 
 __all__ = [
     "GermanNormalizeFilter",
@@ -50,11 +50,7 @@ def load_stopwords() -> frozenset[str]:
 @cache
 def _stopwords() -> frozenset[str]:
     try:
-        # Through the module's loader, not importlib.resources: its first use
-        # costs about 4 ms, most of a one-shot `newssearch suggest`.
-        loader: Any = __spec__.loader
-        data = Path(__spec__.origin or __file__).with_name("data") / "stopwords_de.txt"
-        text = loader.get_data(str(data)).decode("utf-8")
+        text = read_packaged("newssearch.analysis", "data/stopwords_de.txt").decode("utf-8")
     except OSError as exc:
         raise AnalyzerError(f"the German stopword list is missing: {exc}") from exc
     words = {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Final
 
 from newssearch.errors import BenchmarkError
+from newssearch.packaged import read_packaged
 
 __all__ = ["KINDS", "QUERY_FILE", "Query", "QuerySets", "load_queries"]
 
@@ -43,7 +43,7 @@ def load_queries(*, per_kind: int | None = None) -> dict[str, tuple[Query, ...]]
     """
     if per_kind is not None and per_kind < 1:
         raise BenchmarkError(f"queries per kind must be at least 1, not {per_kind}")
-    text = resources.files("newssearch.bench").joinpath(QUERY_FILE).read_text(encoding="utf-8")
+    text = read_packaged("newssearch.bench", QUERY_FILE).decode("utf-8")
     data = json.loads(text)
     out: dict[str, tuple[Query, ...]] = {}
     for kind in KINDS:
