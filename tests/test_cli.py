@@ -465,9 +465,10 @@ def test_search_json_shape_escaping_and_marks(
         "url",
         "tags",
         "duplicates",
+        "duplicate_count",
         "highlights",
     }
-    assert hit["duplicates"] == []
+    assert hit["duplicates"] == [] and hit["duplicate_count"] == 0
     assert (hit["id"], hit["rank"], hit["title"]) == ("politik-2", 1, "Regierung plant Reform")
     assert isinstance(hit["score"], float) and hit["score"] > 0
     assert set(hit["highlights"]) == {"title", "body"}

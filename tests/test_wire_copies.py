@@ -15,6 +15,7 @@ from newssearch import (
     Article,
     IndexSettings,
     NewsIndex,
+    QueryError,
     Searcher,
     build_index,
     open_index,
@@ -23,6 +24,7 @@ from newssearch import (
 from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
 from newssearch.engine.accumulate import top_scores
 from newssearch.engine.documents import live_docnums
+from newssearch.engine.postings import docnums_among
 from newssearch.engine.vocabulary import open_vocabulary
 from newssearch.searcher import _collapsed
 
@@ -96,7 +98,17 @@ def test_search_collapses_a_story_to_its_best_copy(index: NewsIndex) -> None:
     # The best copy is the one ranked highest among them without collapsing.
     assert hit.id == next(h.id for h in every.hits if h.id in story)
     assert collapsed.hits[1].id == "apa-2" and collapsed.hits[1].duplicates == ()
-    assert all(h.duplicates == () for h in every.hits)
+    assert all(h.duplicates == () and h.duplicate_count == 0 for h in every.hits)
+    # The copies are listed best first, as many as asked for, and all counted.
+    order = [h.id for h in every.hits if h.id in story and h.id != hit.id]
+    assert list(hit.duplicates) == order and hit.duplicate_count == 2
+    with Searcher(index) as searcher:
+        (one, _) = searcher.search("Steuerreform Finanzminister", max_duplicates=1).hits
+        (none, _) = searcher.search("Steuerreform Finanzminister", max_duplicates=0).hits
+        with pytest.raises(QueryError, match="max_duplicates"):
+            searcher.search("Steuerreform", max_duplicates=-1)
+    assert one.duplicates == (order[0],) and one.duplicate_count == 2
+    assert none.duplicates == () and none.duplicate_count == 2
 
 
 def test_a_copy_added_later_joins_the_story_and_a_changed_one_leaves(index: NewsIndex) -> None:
@@ -127,6 +139,9 @@ def test_the_cli_marks_copies_and_all_lists_them(index: NewsIndex) -> None:
     assert "ähnliche" not in run("--all")
     data = json.loads(run("--json"))
     assert len(data["hits"]) == 1 and len(data["hits"][0]["duplicates"]) == 2
+    assert data["hits"][0]["duplicate_count"] == 2
+    data = json.loads(run("--json", "--max-duplicates", "1"))
+    assert len(data["hits"][0]["duplicates"]) == 1 and data["hits"][0]["duplicate_count"] == 2
 
 
 def test_an_index_without_stories_searches_as_before(tmp_path: Path) -> None:
@@ -269,4 +284,9 @@ def test_a_storys_documents_are_read_a_block_at_a_time_as_whoosh_lists_them(
         assert [d for d in found if not reader.is_deleted(d)] == sorted(
             d for d, s in every.items() if s == label
         )
+        # Filtered by a query's matches (a deleted document among them is still left out).
+        among = set(range(0, reader.doc_count_all(), 2))
+        among |= {d for d in range(reader.doc_count_all()) if reader.is_deleted(d)}
+        assert docnums_among(reader, "story", label, among) == [d for d in found if d in among]
     assert live_docnums(reader, "story", "no-such-story") == []
+    assert docnums_among(reader, "story", "no-such-story", set(every)) == []

@@ -164,6 +164,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="show every wire copy of a story (default: the best one, with '+N ähnliche')",
     )
     p.add_argument(
+        "--max-duplicates",
+        type=_non_negative,
+        default=10,
+        metavar="N",
+        help="--json lists the ids of a hit's N best matching wire copies (default 10); "
+        "duplicate_count counts them all",
+    )
+    p.add_argument(
         "--no-dates",
         action="store_true",
         help="search date phrases (seit März 2016, gestern) as words, not as a time range",
@@ -467,6 +475,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 now=args.now,
                 dates=not args.no_dates,
                 collapse=not args.all,
+                max_duplicates=args.max_duplicates,
             )
 
         # Loading the index and the analysis data is startup, not the query's time.
@@ -749,6 +758,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
                 "url": article.url,
                 "tags": list(article.tags),
                 "duplicates": list(hit.duplicates),
+                "duplicate_count": hit.duplicate_count,
                 "highlights": {
                     "title": ns.render_html(hl.title) if hl and hl.title else None,
                     "body": [ns.render_html(f) for f in hl.body] if hl else [],
@@ -849,7 +859,7 @@ def _print_result(
             if value
         ]
         score = "" if hit.score is None else f"   score {hit.score:.2f}"
-        copies = f"   +{len(hit.duplicates)} ähnliche" if hit.duplicates else ""
+        copies = f"   +{hit.duplicate_count} ähnliche" if hit.duplicate_count else ""
         print(f"     {' · '.join([*facts, _terminal_text(hit.id)])}{score}{copies}")
         for fragment in hl.body if hl else ():
             print(f"     {_one_line(render(fragment), 400)}")

@@ -31,9 +31,12 @@ class Hit:
     ``title`` is the article's title, or its lead (or body) when it has none.
     ``score`` is the relevance score; ``None`` when results are sorted by date
     (as Elasticsearch's ``_score`` is null when sorting by a field).
-    ``article.published`` is a timezone-aware UTC datetime.  ``duplicates``
-    are the ids of the other matching copies of its story (wire copies),
-    collapsed into this hit.
+    ``article.published`` is a timezone-aware UTC datetime.  Other copies of
+    its story (wire copies) that match are collapsed into this hit:
+    ``duplicate_count`` says how many, ``duplicates`` lists the ids of the
+    best-scoring of them, best first (as many as the search's
+    ``max_duplicates``; as Elasticsearch's collapsing returns the ``inner_hits``
+    of a given ``size`` with their total).
     """
 
     id: str
@@ -43,6 +46,7 @@ class Hit:
     article: Article
     highlights: Highlights | None
     duplicates: tuple[str, ...] = ()
+    duplicate_count: int = 0
 
     @property
     def fields(self) -> Mapping[str, Any]:

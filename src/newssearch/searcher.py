@@ -26,10 +26,10 @@ from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking,
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator, top_scores
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
-from newssearch.engine.documents import from_stored, live_docnums, to_stored_time
-from newssearch.engine.postings import BlockCache
+from newssearch.engine.documents import from_stored, to_stored_time
+from newssearch.engine.postings import BlockCache, docnums_among
 from newssearch.engine.scoring import weighting
-from newssearch.errors import IndexStateError
+from newssearch.errors import IndexStateError, QueryError
 from newssearch.highlight import Highlighter
 from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
@@ -60,7 +60,7 @@ class _Collected:
     facets: dict[str, dict[str, int]]
     partial: bool
     #: The other matching copies of a ranked story's best article (none: no stories).
-    copies: Callable[[int], list[int]]
+    copies: Callable[[int, int], tuple[list[int], int]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class _Request:
     dates: bool
     suggest: bool
     collapse: bool
+    max_duplicates: int
 
 
 @dataclass(eq=False)
@@ -253,6 +254,7 @@ class Searcher(Closing):
         dates: bool = True,
         suggest: bool = True,
         collapse: bool = True,
+        max_duplicates: int = 10,
     ) -> SearchResult:
         """Run ``text`` and return hits ``offset`` … ``offset + limit - 1``.
 
@@ -275,12 +277,15 @@ class Searcher(Closing):
         corrected from the index's own words, if the speller finds a better
         one (see :mod:`newssearch.spelling`; ``suggest=False``: never).
         Wire copies of one story (:mod:`newssearch.duplicates`) are ranked
-        as one hit, the best-scoring copy, whose :attr:`Hit.duplicates` are
-        the others that match; ``collapse=False`` ranks every copy (date
-        orders and listing the archive always do).  ``total`` counts every
+        as one hit, the best-scoring copy: :attr:`Hit.duplicate_count` says
+        how many others match and :attr:`Hit.duplicates` lists the ids of the
+        best ``max_duplicates`` of them; ``collapse=False`` ranks every copy
+        (date orders and listing the archive always do).  ``total`` counts every
         matching article.
         """
         check_options(limit=limit, offset=offset, sort=sort, facets=facets)
+        if max_duplicates < 0:
+            raise QueryError("max_duplicates must not be negative")
         request = _Request(
             text=text,
             limit=limit,
@@ -298,6 +303,7 @@ class Searcher(Closing):
             dates=dates,
             suggest=suggest,
             collapse=collapse,
+            max_duplicates=max_duplicates,
         )
         return self._run(request)
 
@@ -344,9 +350,7 @@ class Searcher(Closing):
             head = self._rescore(view, ranked[:RESCORE_WINDOW], rescore, deadline, boost)
             ranked = head + ranked[RESCORE_WINDOW:]
             partial = view.accumulator.partial
-        hits = self._page(
-            view, plan.match, ranked, req.offset, req.limit, sort, req.snippets, found.copies
-        )
+        hits = self._page(view, plan.match, ranked, req, sort, found.copies)
         suggestion = self._suggest(view, words, found.total) if req.suggest and not browse else None
         return SearchResult(
             query=req.text,
@@ -445,7 +449,7 @@ class Searcher(Closing):
             if boost is not None:
                 scores = {docnum: score * boost(docnum) for docnum, score in scores.items()}
         story = stories(view.searcher) if collapse else None
-        copies: Callable[[int], list[int]] = _no_copies
+        copies: Callable[[int, int], tuple[list[int], int]] = _no_copies
         if sort == "relevance" and story is not None:
             top = _collapsed(scores, story, window)
             ranked = [(score, docnum) for docnum, score in top]
@@ -489,15 +493,14 @@ class Searcher(Closing):
         view: _View,
         q: wq.Query,
         ranked: list[tuple[float, int]],
-        offset: int,
-        limit: int,
+        req: _Request,
         sort: Sort,
-        options: SnippetOptions,
-        copies: Callable[[int], list[int]],
+        copies: Callable[[int, int], tuple[list[int], int]],
     ) -> tuple[Hit, ...]:
-        """The hits of ranks ``offset + 1`` … ``offset + limit``, each with the
-        ids of its story's other matching copies."""
-        page = ranked[offset : offset + limit] if limit else []
+        """The hits of ranks ``offset + 1`` … ``offset + limit`` of ``req``, each
+        with how many of its story's other copies match and the best of them."""
+        offset, options = req.offset, req.snippets
+        page = ranked[offset : offset + req.limit] if req.limit else []
         if not page:
             return ()
         reader = view.searcher.reader()
@@ -511,10 +514,10 @@ class Searcher(Closing):
                 terms,
                 options,
             )
-            others = copies(docnum)
-            if others:
-                ids = sorted(str(reader.stored_fields(d)["id"]) for d in others)
-                hit = replace(hit, duplicates=tuple(ids))
+            best, count = copies(docnum, req.max_duplicates)
+            if count:
+                ids = tuple(str(reader.stored_fields(d)["id"]) for d in best)
+                hit = replace(hit, duplicates=ids, duplicate_count=count)
             hits.append(hit)
         return tuple(hits)
 
@@ -528,9 +531,9 @@ def search(index: NewsIndex, query: str, **options: Any) -> SearchResult:
         return searcher.search(query, **options)
 
 
-def _no_copies(docnum: int) -> list[int]:
+def _no_copies(docnum: int, limit: int) -> tuple[list[int], int]:
     """The copies of a hit in an index without stories, or when not collapsing: none."""
-    return []
+    return [], 0
 
 
 def _collapsed(
@@ -564,7 +567,7 @@ def _collapsed(
 
 class _Copies:
     """The other matching copies of a story's best match, read from the story
-    label's postings when a hit is shown."""
+    label's postings when a hit is shown: how many, and the best of them."""
 
     def __init__(
         self, reader: Any, story: Callable[[int], str | None], scores: Mapping[int, float]
@@ -573,12 +576,16 @@ class _Copies:
         self._story = story
         self._scores = scores
 
-    def of(self, docnum: int) -> list[int]:
+    def of(self, docnum: int, limit: int) -> tuple[list[int], int]:
+        """The ``limit`` best-scoring other copies of ``docnum`` that match (ties:
+        the lower number first), and how many match."""
         label = self._story(docnum)
         if label is None:
-            return []
-        members = live_docnums(self._reader, "story", label)
-        return [d for d in members if d != docnum and d in self._scores]
+            return [], 0
+        scores = self._scores
+        members = docnums_among(self._reader, "story", label, scores)
+        others = {d: scores[d] for d in members if d != docnum}
+        return [d for d, _ in top_scores(others, limit)], len(others)
 
 
 def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:
