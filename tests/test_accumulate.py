@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -201,7 +201,7 @@ def test_blocks_read_for_some_documents_are_completed_when_all_are_wanted(
 
 def test_the_block_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
     cache = BlockCache(max_bytes=3_000)
-    block = (7, None, array("I", range(100)), array("d", [1.0] * 100), None)
+    block = (7, None, np.arange(100, dtype=np.uint32), np.ones(100), None)
     for position in range(10):
         cache.put(("seg", position), block)
         assert cache.nbytes <= 3_000

@@ -32,7 +32,7 @@ from whoosh import query as wq
 from newssearch.article import TEXT_FIELDS, Article
 from newssearch.cache import BoundedCache
 from newssearch.config import FieldBoosts
-from newssearch.engine.accumulate import Accumulator, top_scores
+from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import from_stored, live_docnums
 from newssearch.errors import QueryError
 
@@ -129,10 +129,9 @@ class Related:
         skip = set(own)
         for other in exclude:
             skip.update(live_docnums(reader, "id", other))
-        for docnum in skip:
-            scores.pop(docnum, None)
+        scores = scores.without(skip)
         out = []
-        for rank, (docnum, score) in enumerate(top_scores(scores, limit), start=1):
+        for rank, (docnum, score) in enumerate(scores.top(limit), start=1):
             found = from_stored(reader.stored_fields(docnum))
             out.append(
                 RelatedHit(

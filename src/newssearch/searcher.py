@@ -24,10 +24,11 @@ from newssearch.cache import BoundedCache
 from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
-from newssearch.engine.accumulate import Accumulator, top_scores
+from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
 from newssearch.engine.documents import from_stored, to_stored_time
-from newssearch.engine.postings import BlockCache, docnums_among
+from newssearch.engine.matches import Matches
+from newssearch.engine.postings import BlockCache, docnum_array
 from newssearch.engine.scoring import weighting
 from newssearch.errors import IndexStateError, QueryError
 from newssearch.highlight import Highlighter
@@ -442,12 +443,12 @@ class Searcher(Closing):
         allow = None if flt is None else set(view.searcher.docs_for_query(flt))
         if type(q) is wq.Every:  # browsing: every live article that passes the filters
             live = allow if allow is not None else view.searcher.reader().all_doc_ids()
-            scores, partial = dict.fromkeys(live, 0.0), False
+            scores, partial = Matches.of(dict.fromkeys(live, 0.0)), False
         else:
             scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
             partial = view.accumulator.partial
             if boost is not None:
-                scores = {docnum: score * boost(docnum) for docnum, score in scores.items()}
+                scores = scores.scaled(boost)
         story = stories(view.searcher) if collapse else None
         copies: Callable[[int, int], tuple[list[int], int]] = _no_copies
         if sort == "relevance" and story is not None:
@@ -455,7 +456,7 @@ class Searcher(Closing):
             ranked = [(score, docnum) for docnum, score in top]
             copies = _Copies(view.searcher.reader(), story, scores).of
         elif sort == "relevance":  # an index without stories has nothing to collapse
-            ranked = [(score, docnum) for docnum, score in top_scores(scores, window)]
+            ranked = [(score, docnum) for docnum, score in scores.top(window)]
         else:
             ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
             ranked = [(scores[docnum], docnum) for docnum in ordered]
@@ -483,7 +484,7 @@ class Searcher(Closing):
         within = [n for _, n in ranked]
         extra = view.accumulator.scores(boosts, within=within, deadline=deadline)
         if boost is not None:
-            extra = {n: score * boost(n) for n, score in extra.items()}
+            extra = extra.scaled(boost)
         return sorted(
             ((sc + extra.get(n, 0.0), n) for sc, n in ranked), key=lambda p: (-p[0], p[1])
         )
@@ -537,7 +538,7 @@ def _no_copies(docnum: int, limit: int) -> tuple[list[int], int]:
 
 
 def _collapsed(
-    scores: dict[int, float], story: Callable[[int], str | None], window: int
+    scores: Matches, story: Callable[[int], str | None], window: int
 ) -> list[tuple[int, float]]:
     """The best ``window`` ``(docnum, score)`` of ``scores`` with each story's best
     match only (ties: the lower number), best first.
@@ -548,7 +549,7 @@ def _collapsed(
     """
     wanted = 2 * window + 8
     while True:
-        best = top_scores(scores, wanted)
+        best = scores.top(wanted)
         seen: set[str] = set()
         out: list[tuple[int, float]] = []
         for docnum, score in best:
@@ -569,9 +570,7 @@ class _Copies:
     """The other matching copies of a story's best match, read from the story
     label's postings when a hit is shown: how many, and the best of them."""
 
-    def __init__(
-        self, reader: Any, story: Callable[[int], str | None], scores: Mapping[int, float]
-    ) -> None:
+    def __init__(self, reader: Any, story: Callable[[int], str | None], scores: Matches) -> None:
         self._reader = reader
         self._story = story
         self._scores = scores
@@ -582,10 +581,9 @@ class _Copies:
         label = self._story(docnum)
         if label is None:
             return [], 0
-        scores = self._scores
-        members = docnums_among(self._reader, "story", label, scores)
-        others = {d: scores[d] for d in members if d != docnum}
-        return [d for d, _ in top_scores(others, limit)], len(others)
+        members = docnum_array(self._reader, "story", label)
+        others = self._scores.among(members[members != docnum])
+        return [d for d, _ in others.top(limit)], len(others)
 
 
 def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:

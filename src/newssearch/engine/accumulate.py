@@ -6,14 +6,15 @@ makes several method calls.  A free-text query over three fields, with
 compound parts, the best field per word, exact forms and word pairs, builds
 dozens of such nodes, and walking them was most of a query's time (cProfile
 of the speed suite's queries).  Here each term's postings are read a block
-at a time and their BM25 scores written into a dict, and the query's nodes
-combine the dicts: OR adds; AND starts from its rarest clause and reads the
-others only on the documents that clause found; the best field takes the
-maximum; a phrase finds the documents with all its words the same way and
-checks positions there.  Scoring only some documents (the rescoring of the
-best matches) skips the posting blocks that hold none of them.  Decoded
-blocks are kept for the next queries (:class:`~newssearch.engine.postings.BlockCache`),
-and so is what the terms file and the scorer say about each term.
+at a time and their BM25 scores computed as arrays, and the query's nodes
+combine the arrays (:mod:`newssearch.engine.matches`): OR adds; AND starts
+from its rarest clause and reads the others only on the documents that clause
+found; the best field takes the maximum; a phrase finds the documents with
+all its words the same way and checks positions there.  Scoring only some
+documents (the rescoring of the best matches) skips the posting blocks that
+hold none of them.  Decoded blocks are kept for the next queries
+(:class:`~newssearch.engine.postings.BlockCache`), and so is what the terms
+file and the scorer say about each term.
 
 The numbers are Whoosh's own — the same formula on the same statistics,
 checked against the matchers in the tests.  A node or a scorer this module
@@ -22,25 +23,28 @@ does not know is run through its Whoosh matcher.
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 
 from newssearch.cache import BoundedCache
+from newssearch.engine.matches import Ids, Matches, Values, best, both, drop, plus, union
 from newssearch.engine.postings import BlockCache, cached_blocks, leaf_matcher
 from newssearch.engine.scoring import BestField, Excluding
 
 __all__ = ["Accumulator", "top_scores"]
 
-Scores = dict[int, float]
+#: A node's matches on one segment: its document numbers (ascending) and scores.
+Part = tuple[Ids, Values]
 
 #: How many terms an accumulator keeps what it looked up about (cleared when full).
 _TERM_LIMIT = 50_000
@@ -86,22 +90,16 @@ def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | Non
     return _Term(btext, scorer)
 
 
-def top_scores(scores: Scores, n: int) -> list[tuple[int, float]]:
+def top_scores(scores: Mapping[int, float], n: int) -> list[tuple[int, float]]:
     """The ``n`` best ``(docnum, score)`` of ``scores``, best first, equal scores by
     document number: ``heapq.nsmallest(n, scores.items(), key=(-score, docnum))``,
-    without a Python key call per match (a query matching 600,000 articles of a
+    without a Python step per match (a query matching 600,000 articles of a
     million spent more time choosing its ten best than scoring them).
 
     >>> top_scores({7: 1.0, 3: 2.5, 5: 1.0, 9: 0.5}, 3)
     [(3, 2.5), (5, 1.0), (7, 1.0)]
     """
-    if n <= 0 or not scores:
-        return []
-    if len(scores) > 4 * n:
-        # The n-th best score, then only the matches that reach it (ties included).
-        cut = heapq.nlargest(n, scores.values())[-1]
-        scores = {docnum: score for docnum, score in scores.items() if score >= cut}
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+    return Matches.of(scores).top(n)
 
 
 class Accumulator:
@@ -120,7 +118,7 @@ class Accumulator:
     def __init__(self, searcher: Any, *, blocks: BlockCache | None = None) -> None:
         self._searcher = searcher
         self._context = searcher.context()
-        self._norms: dict[tuple[int, str, float, float], list[float]] = {}
+        self._norms: dict[tuple[int, str, float, float], NDArray[np.float64]] = {}
         self._terms: BoundedCache[tuple[int, str, str], _Term | None] = BoundedCache(_TERM_LIMIT)
         self.blocks = blocks if blocks is not None else BlockCache()
         self._deadline: float | None = None
@@ -130,10 +128,10 @@ class Accumulator:
         self,
         q: wq.Query,
         *,
-        allow: Container[int] | None = None,
+        allow: Collection[int] | None = None,
         within: Sequence[int] | None = None,
         deadline: float | None = None,
-    ) -> Scores:
+    ) -> Matches:
         """The documents ``q`` matches, with their scores.
 
         ``allow`` keeps only the documents it holds (a filter); ``within``
@@ -143,34 +141,41 @@ class Accumulator:
         """
         self._deadline = deadline
         self.partial = False
-        out: Scores = {}
+        docnums: list[Ids] = []
+        scores: list[Values] = []
         for sub, base in self._searcher.leaf_searchers():
-            local: list[int] | None = None
+            local: Ids | None = None
             if within is not None:
                 end = base + sub.doc_count_all()
-                local = sorted(d - base for d in within if base <= d < end)
-                if not local:
+                local = np.unique(np.array([d - base for d in within if base <= d < end], np.int64))
+                if not len(local):
                     continue
-            part = _Segment(self, sub, local).scores(q)
-            if base:
-                out.update(zip(map(base.__add__, part), part.values(), strict=True))
-            else:
-                out.update(part)
-        if allow is not None:
-            out = {docnum: score for docnum, score in out.items() if docnum in allow}
-        return out
+            ids, values = _Segment(self, sub, local).scores(q)
+            docnums.append(ids + base if base else ids)
+            scores.append(values)
+        if not docnums:
+            return Matches.empty()
+        out = Matches(np.concatenate(docnums), np.concatenate(scores))
+        return out if allow is None else out.among(allow)
 
-    def norms(self, sub: Any, fieldname: str, b: float, k1: float, avgfl: float) -> list[float]:
+    def norms(
+        self, sub: Any, fieldname: str, b: float, k1: float, avgfl: float
+    ) -> NDArray[np.float64]:
         """``K1 * ((1 - B) + B * length / avgfl)`` for every document of a segment."""
         reader = sub.reader()
         key = (id(reader), fieldname, b, k1)
         norms = self._norms.get(key)
         if norms is None:
             length = reader.doc_field_length
-            norms = [
-                k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 0) / avgfl)
-                for docnum in range(reader.doc_count_all())
-            ]
+            count = reader.doc_count_all()
+            norms = np.fromiter(
+                (
+                    k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 0) / avgfl)
+                    for docnum in range(count)
+                ),
+                dtype=np.float64,
+                count=count,
+            )
             self._norms[key] = norms
         return norms
 
@@ -201,17 +206,17 @@ class Accumulator:
 
 
 class _Segment:
-    """Scores on one segment, of all its documents or of ``only`` (sorted)."""
+    """Scores on one segment, of all its documents or of ``only`` (ascending)."""
 
-    def __init__(self, owner: Accumulator, sub: Any, only: list[int] | None) -> None:
+    def __init__(self, owner: Accumulator, sub: Any, only: Ids | None) -> None:
         self._owner = owner
         self._sub = sub
         self._only = only
 
-    def scores(self, q: wq.Query) -> Scores:
+    def scores(self, q: wq.Query) -> Part:
         kind = type(q)
         if q is wq.NullQuery:
-            return {}
+            return _NONE
         if isinstance(q, wq.Term) and kind is wq.Term:
             found = self._term(q.fieldname, q.text)[0]
             return found if q.boost == 1.0 else _scaled(found, q.boost)
@@ -220,19 +225,16 @@ class _Segment:
         if kind is wq.Phrase and len(q.words) >= 2:  # type: ignore[attr-defined]
             return self._phrase(q)
         if kind is wq.AndMaybe:
-            a = self.scores(q.a)  # type: ignore[attr-defined]
-            b = self.scores(q.b)  # type: ignore[attr-defined]
-            return {d: s + b[d] if d in b else s for d, s in a.items()}
+            return plus(self.scores(q.a), self.scores(q.b))  # type: ignore[attr-defined]
         if kind is wq.AndNot or kind is Excluding:
             a = self.scores(q.a)  # type: ignore[attr-defined]
-            b = self.scores(q.b)  # type: ignore[attr-defined]
-            return {d: s for d, s in a.items() if d not in b}
+            return drop(a, self.scores(q.b)[0])  # type: ignore[attr-defined]
         return self._through_matcher(q)
 
-    def _compound(self, q: Any) -> Scores:
+    def _compound(self, q: Any) -> Part:
         subqueries = q.subqueries
         if not subqueries:
-            return {}
+            return _NONE
         if len(subqueries) == 1:  # Whoosh ignores the boost of a one-child compound
             return self.scores(subqueries[0])
         if type(q) is wq.Or and (q.scale or q.minmatch):
@@ -241,82 +243,83 @@ class _Segment:
             return self._through_matcher(q)
         if type(q) is wq.And:
             merged = self._conjunction(subqueries)
-            return merged if q.boost == 1.0 else _scaled(merged, q.boost)
-        parts = [self.scores(s) for s in subqueries]
-        merged = _union(parts) if type(q) is wq.Or else _best(parts)
+        else:
+            parts = [self.scores(s) for s in subqueries]
+            size = self._sub.doc_count_all()
+            merged = union(parts, size) if type(q) is wq.Or else best(parts, size)
         return merged if q.boost == 1.0 else _scaled(merged, q.boost)
 
-    def _conjunction(self, subqueries: Any) -> Scores:
+    def _conjunction(self, subqueries: Any) -> Part:
         """AND: the rarest clause first, the others only on the documents it found
         (compound parts such as ``end`` of ``Wochenende`` are common words)."""
         reader = self._sub.reader()
         ordered = sorted(subqueries, key=lambda sub: sub.estimate_size(reader))
         merged = self.scores(ordered[0])
         for clause in ordered[1:]:
-            if not merged:
-                return {}
-            narrowed = _Segment(self._owner, self._sub, sorted(merged))
-            found = narrowed.scores(clause)
-            merged = {d: score + found[d] for d, score in merged.items() if d in found}
+            if not len(merged[0]):
+                return _NONE
+            found = _Segment(self._owner, self._sub, merged[0]).scores(clause)
+            merged = both(merged, found)
         return merged
 
-    def _phrase(self, q: Any) -> Scores:
+    def _phrase(self, q: Any) -> Part:
         """A phrase (with slop) as Whoosh's SpanNear2 scores it: the words'
         scores added, where each word follows the one before within ``slop``
         positions.  The documents with every word are found from the rarest
         word on, and positions are decoded for those documents only."""
         if q.fieldname not in self._sub.schema:
-            return {}
+            return _NONE
         field = self._sub.schema[q.fieldname]
         if not field.format or not field.format.supports("positions"):
             return self._through_matcher(q)
         reader = self._sub.reader()
         words = list(q.words)
-        docs: list[int] | None = self._only
+        docs: Ids | None = self._only
         for word in sorted(set(words), key=lambda w: reader.doc_frequency(q.fieldname, w)):
-            found = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)[0]
-            docs = sorted(found)
-            if not docs:
-                return {}
+            docs = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)[0][0]
+            if not len(docs):
+                return _NONE
         narrowed = _Segment(self._owner, self._sub, docs)
         postings = {w: narrowed._term(q.fieldname, w, positions=True) for w in set(words)}
         if self._owner.expired():  # some positions may be missing: no phrase is sure
-            return {}
+            return _NONE
+        weights = {
+            w: dict(zip(found[0][0].tolist(), found[0][1].tolist(), strict=True))
+            for w, found in postings.items()
+        }
         slop = q.slop
-        out: Scores = {}
-        for docnum in docs or ():
+        out: dict[int, float] = {}
+        for docnum in docs.tolist() if docs is not None else ():
             ends: Sequence[int] = postings[words[0]][1][docnum]
             for word in words[1:]:
                 ends = [p for p in postings[word][1][docnum] if _follows(p, ends, slop)]
                 if not ends:
                     break
             if ends:
-                out[docnum] = sum(postings[w][0][docnum] for w in words) * q.boost
-        return out
+                out[docnum] = sum(weights[w][docnum] for w in words) * q.boost
+        return _part(out)
 
     def _term(
         self, fieldname: str, text: str, *, positions: bool = False
-    ) -> tuple[Scores, dict[int, Sequence[int]]]:
+    ) -> tuple[Part, dict[int, Sequence[int]]]:
         """Score of ``fieldname:text`` in each document that has it, and (if asked)
         its positions there."""
         owner = self._owner
         if owner.expired():
-            return {}, {}
+            return _NONE, {}
         sub = self._sub
         term = owner.term(sub, fieldname, text)
         if term is None:
-            return {}, {}
+            return _NONE, {}
         reader = sub.reader()
         if term.start is None:  # not a block list this module reads: through the matcher
             matcher = reader.postings(fieldname, term.btext, scorer=term.scorer)
             return self._term_through_matcher(matcher, positions)
         scorer = term.scorer
-        norms = owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
-        idf = scorer.idf
-        k1_plus_1 = scorer.K1 + 1
         decode = sub.schema[fieldname].format.decoder("positions") if positions else None
-        scores: Scores = {}
-        where: dict[int, Sequence[int]] = {}
+        id_blocks: list[NDArray[np.uint32]] = []
+        tf_blocks: list[NDArray[np.float64]] = []
+        value_blocks: list[Sequence[bytes]] = []
 
         def open_leaf() -> Any:
             return leaf_matcher(reader.postings(fieldname, term.btext))
@@ -327,32 +330,47 @@ class _Segment:
         for ids, weights, values in blocks:
             if owner.expired():
                 break
-            for docnum, tf in zip(ids, weights, strict=True):
-                # whoosh.scoring.bm25(), the length part looked up
-                scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
-            if decode is not None:
-                where.update(zip(ids, map(decode, values), strict=True))
+            id_blocks.append(ids)
+            tf_blocks.append(weights)
+            value_blocks.append(values)
+        if not id_blocks:
+            return _NONE, {}
+        docnums = np.concatenate(id_blocks).astype(np.int64)
+        tf = np.concatenate(tf_blocks)
+        picked = None if self._only is None else np.isin(docnums, self._only, assume_unique=True)
+        if picked is not None:
+            docnums, tf = docnums[picked], tf[picked]
+        where: dict[int, Sequence[int]] = {}
+        if decode is not None:
+            encoded = [v for block in value_blocks for v in block]
+            if picked is not None:
+                encoded = [encoded[i] for i in np.flatnonzero(picked).tolist()]
+            where = dict(zip(docnums.tolist(), map(decode, encoded), strict=True))
+        norms = owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
+        # whoosh.scoring.bm25(), the length part looked up: the same operations in
+        # the same order as on Python floats, so the same numbers.
+        found = (docnums, scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnums])))
         deleted: frozenset[int] = reader.deleted_docs_set
         if deleted:
-            for docnum in deleted.intersection(scores):
-                del scores[docnum]
-                where.pop(docnum, None)
-        return scores, where
+            found = drop(found, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+            for docnum in deleted.intersection(where):
+                del where[docnum]
+        return found, where
 
     def _term_through_matcher(
         self, matcher: Any, positions: bool
-    ) -> tuple[Scores, dict[int, Sequence[int]]]:
-        scores: Scores = {}
+    ) -> tuple[Part, dict[int, Sequence[int]]]:
+        scores: dict[int, float] = {}
         where: dict[int, Sequence[int]] = {}
         for docnum in self._visit(matcher):
             scores[docnum] = float(matcher.score())
             if positions:
                 where[docnum] = matcher.value_as("positions")
-        return scores, where
+        return _part(scores), where
 
-    def _through_matcher(self, q: wq.Query) -> Scores:
+    def _through_matcher(self, q: wq.Query) -> Part:
         matcher = q.matcher(self._sub, self._owner.context)
-        return {docnum: float(matcher.score()) for docnum in self._visit(matcher)}
+        return _part({docnum: float(matcher.score()) for docnum in self._visit(matcher)})
 
     def _visit(self, matcher: Any) -> Iterator[int]:
         """Move ``matcher`` to each document it matches (of ``only``, if set)."""
@@ -366,7 +384,7 @@ class _Segment:
                 yield matcher.id()
                 matcher.next()
             return
-        for docnum in self._only:
+        for docnum in self._only.tolist():
             if not matcher.is_active() or expired():
                 return
             if matcher.id() < docnum:
@@ -381,24 +399,15 @@ def _follows(pos: int, ends: Sequence[int], slop: int) -> bool:
     return i < len(ends) and ends[i] < pos
 
 
-def _scaled(scores: Scores, boost: float) -> Scores:
-    return {docnum: score * boost for docnum, score in scores.items()}
+def _scaled(found: Part, boost: float) -> Part:
+    return found[0], found[1] * boost
 
 
-def _union(parts: list[Scores]) -> Scores:
-    parts = sorted(parts, key=len, reverse=True)
-    out = dict(parts[0])
-    for part in parts[1:]:
-        for docnum, score in part.items():
-            out[docnum] = out[docnum] + score if docnum in out else score
-    return out
+def _part(scores: dict[int, float]) -> Part:
+    """The scores of a dict as a :data:`Part`."""
+    found = Matches.of(scores)
+    return found.docnums, found.scores
 
 
-def _best(parts: list[Scores]) -> Scores:
-    parts = sorted(parts, key=len, reverse=True)
-    out = dict(parts[0])
-    for part in parts[1:]:
-        for docnum, score in part.items():
-            if docnum not in out or score > out[docnum]:
-                out[docnum] = score
-    return out
+#: No matches.
+_NONE: Part = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))

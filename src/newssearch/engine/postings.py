@@ -33,13 +33,14 @@ file, and stays valid across commits for as long as its segment lives.
 from __future__ import annotations
 
 import threading
-from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import pack_uint
@@ -51,7 +52,7 @@ __all__ = [
     "FrequencyFormat",
     "PositionsFormat",
     "cached_blocks",
-    "docnums_among",
+    "docnum_array",
     "iter_docnums",
     "leaf_matcher",
 ]
@@ -60,7 +61,7 @@ __all__ = [
 #: but formats yield the text and ``Field.index`` encodes it.
 Posting = tuple[Any, int, float, bytes]
 #: A block of postings as :func:`cached_blocks` hands it out: ids, weights, encoded values.
-Block = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
+Block = tuple[NDArray[np.uint32], NDArray[np.float64], Sequence[bytes]]
 
 
 def _fast_path(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
@@ -125,17 +126,16 @@ def iter_docnums(reader: Any, fieldname: str, text: str) -> Iterator[int]:
                 yield base + docnum
 
 
-def docnums_among(reader: Any, fieldname: str, text: str, among: Container[int]) -> list[int]:
-    """The live documents holding ``text`` in ``fieldname`` that ``among`` has, in
-    order: :func:`iter_docnums` filtered, without a Python step per document (a
-    story label of thousands of copies, checked against a query's matches)."""
-    out: list[int] = []
+def docnum_array(reader: Any, fieldname: str, text: str) -> NDArray[np.int64]:
+    """:func:`iter_docnums` as an array, without a Python step per document (a
+    story label of thousands of copies)."""
+    parts: list[NDArray[np.int64]] = []
     for base, ids, deleted in _id_blocks(reader, fieldname, text):
-        live: Iterable[int] = ids
+        block = np.asarray(ids, dtype=np.int64)
         if deleted:
-            live = [docnum for docnum in ids if docnum not in deleted]
-        out.extend(filter(among.__contains__, map(base.__add__, live) if base else live))
-    return out
+            block = block[np.isin(block, list(deleted), invert=True)]
+        parts.append(block + base if base else block)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _id_blocks(
@@ -176,38 +176,15 @@ def leaf_matcher(matcher: Any) -> Any | None:
 _LEAF_MATCHERS = (SafeLeafMatcher, W3LeafMatcher)
 
 
-def _pick(
-    ids: Sequence[int],
-    weights: Sequence[float],
-    vals: Sequence[bytes],
-    only: list[int],
-    next_wanted: int,
-) -> tuple[Block | None, int]:
-    """The postings of a block for the documents ``only[next_wanted:]`` it holds
-    (``None``: none), and where in ``only`` the next block starts."""
-    stop = bisect_right(only, ids[-1], next_wanted)
-    keep = []
-    size = len(ids)
-    i = 0
-    for docnum in only[next_wanted:stop]:
-        i = bisect_left(ids, docnum, i)  # both ordered: search on from the last one
-        if i < size and ids[i] == docnum:
-            keep.append(i)
-    if not keep:
-        return None, stop
-    picked = (
-        [ids[i] for i in keep],
-        [weights[i] for i in keep],
-        [vals[i] for i in keep] if vals else (),
-    )
-    return picked, stop
-
-
 #: One block in a :class:`BlockCache`: the largest id in it, where the next block of
 #: the term starts (``None``: this is the last), then (``None`` until the block has
 #: been read for its postings) ids, weights and (if they were asked for) values.
 _Cached = tuple[
-    int, int | None, Sequence[int] | None, Sequence[float] | None, Sequence[bytes] | None
+    int,
+    int | None,
+    NDArray[np.uint32] | None,
+    NDArray[np.float64] | None,
+    Sequence[bytes] | None,
 ]
 
 
@@ -279,9 +256,9 @@ def _size(block: _Cached) -> int:
     _, _, ids, weights, values = block
     size = 300  # the tuples, the key, the numbers
     if ids is not None:
-        size += 80 + len(ids) * (ids.itemsize if isinstance(ids, array) else 36)
+        size += 100 + ids.nbytes
     if weights is not None:
-        size += 80 + len(weights) * (weights.itemsize if isinstance(weights, array) else 32)
+        size += 100 + weights.nbytes
     if values is not None:
         size += 60 + sum(40 + len(v) for v in values)
     return size
@@ -292,13 +269,14 @@ def cached_blocks(
     segment: str,
     start: int,
     open_leaf: Callable[[], Any],
-    only: list[int] | None,
+    only: NDArray[np.int64] | None,
     values: bool,
 ) -> Iterator[Block]:
     """A term's postings a block at a time: ids, weights and (if ``values``)
-    encoded values; with ``only`` (sorted document numbers), just those
-    documents, and blocks holding none of them are not decoded.  Deleted
-    documents are not filtered out.
+    encoded values; with ``only`` (sorted document numbers), just the blocks
+    whose range of ids holds some of them (the caller picks those documents
+    out), and blocks holding none of them are not decoded.  Deleted documents
+    are not filtered out.
 
     ``segment`` is the id of the term's segment and ``start`` where its postings
     begin in the postings file; ``open_leaf`` makes a fresh leaf matcher on
@@ -309,6 +287,7 @@ def cached_blocks(
     leaf: Any = None
     at: int | None = None  # the key of the block the leaf matcher stands on
     key: int | None = start
+    wanted_ids = None if only is None else only.tolist()
     next_wanted = 0
     while key is not None:
         if only is not None and next_wanted == len(only):
@@ -330,31 +309,34 @@ def cached_blocks(
         key = following
         if ids is None or weights is None or (only is not None and maxid < only[next_wanted]):
             continue  # the block holds none of the wanted documents
-        shown = vals if values and vals is not None else ()
-        if only is None:
-            yield ids, weights, shown
-        else:
-            picked, next_wanted = _pick(ids, weights, shown, only, next_wanted)
-            if picked is not None:
-                yield picked
+        if wanted_ids is not None:
+            next_wanted = bisect_right(wanted_ids, maxid, next_wanted)
+        yield ids, weights, vals if values and vals is not None else ()
 
 
-def _read_block(leaf: Any, only: list[int] | None, next_wanted: int, values: bool) -> _Cached:
+def _read_block(
+    leaf: Any, only: NDArray[np.int64] | None, next_wanted: int, values: bool
+) -> _Cached:
     """The block ``leaf`` stands on, decoded unless it holds none of ``only[next_wanted:]``."""
     maxid = leaf.block_max_id()
     following = None if leaf._lastblock else leaf._nextoffset
     if only is not None and maxid < only[next_wanted]:
         return maxid, following, None, None, None
-    leaf._read_ids()
-    leaf._read_weights()
-    ids = leaf._ids
-    weights = leaf._weights
-    # Whoosh hands out tuples of Python numbers: as arrays they take 4 bytes an id
-    # (instead of 36) and 8 a weight (instead of 32), the same values.
-    if type(ids) is tuple:
-        ids = array("I", ids)
-    if type(weights) is tuple:
-        weights = array("d", weights)
+    # W3LeafMatcher._read_ids and _read_weights, as arrays: 4 bytes an id (instead
+    # of 36 for a Python number) and 8 a weight (instead of 32), the same values,
+    # the ids' differences added up without a Python step per id.
+    leaf._read_data()
+    stored_ids, stored_weights = leaf._data[0], leaf._data[1]
+    if leaf._byteids:
+        ids = np.asarray(stored_ids, dtype=np.uint32)
+    else:
+        ids = np.cumsum(np.asarray(stored_ids, dtype=np.int64)).astype(np.uint32)
+    if stored_weights is None:
+        weights = np.ones(leaf._blocklength)
+    elif isinstance(stored_weights, float):  # Whoosh repeats it in an array("f")
+        weights = np.full(leaf._blocklength, stored_weights, dtype=np.float32).astype(np.float64)
+    else:
+        weights = np.asarray(stored_weights, dtype=np.float64)
     vals = None
     if values:
         leaf._read_values()
