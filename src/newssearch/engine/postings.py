@@ -121,7 +121,7 @@ def iter_docnums(reader: Any, fieldname: str, text: str) -> Iterator[int]:
     postings are a Whoosh 3 block list (Whoosh's matchers take several calls per
     document, and asking a multi-segment reader which are deleted another few)."""
     for base, ids, deleted in _id_blocks(reader, fieldname, text):
-        for docnum in ids:
+        for docnum in ids.tolist():
             if docnum not in deleted:
                 yield base + docnum
 
@@ -140,7 +140,7 @@ def docnum_array(reader: Any, fieldname: str, text: str) -> NDArray[np.int64]:
 
 def _id_blocks(
     reader: Any, fieldname: str, text: str
-) -> Iterator[tuple[int, Sequence[int], AbstractSet[int]]]:
+) -> Iterator[tuple[int, NDArray[Any], AbstractSet[int]]]:
     """Each segment's blocks of ids of ``fieldname:text``, with the segment's first
     document number and its deleted documents (segment numbers)."""
     for sub, base in reader.leaf_readers():
@@ -149,18 +149,27 @@ def _id_blocks(
         deleted = sub.deleted_docs_set if sub.has_deletions() else frozenset()
         matcher = sub.postings(fieldname, text)
         leaf = leaf_matcher(matcher)
-        blocks = [list(matcher.all_ids())] if leaf is None else _block_ids(leaf)
+        blocks = [np.fromiter(matcher.all_ids(), np.int64)] if leaf is None else _block_ids(leaf)
         for ids in blocks:
             yield base, ids, deleted
 
 
-def _block_ids(leaf: Any) -> Iterator[Sequence[int]]:
+def _block_ids(leaf: Any) -> Iterator[NDArray[np.uint32]]:
     while True:
-        leaf._read_ids()
-        yield leaf._ids
+        yield _id_array(leaf)
         if leaf._lastblock:
             return
         leaf._goto(leaf._nextoffset)
+
+
+def _id_array(leaf: Any) -> NDArray[np.uint32]:
+    """W3LeafMatcher._read_ids as an array: the ids' differences (unless stored
+    as bytes) added up without a Python step per id."""
+    leaf._read_data()
+    stored = leaf._data[0]
+    if leaf._byteids:
+        return np.asarray(stored, dtype=np.uint32)
+    return np.cumsum(np.asarray(stored, dtype=np.int64)).astype(np.uint32)
 
 
 def leaf_matcher(matcher: Any) -> Any | None:
@@ -323,14 +332,9 @@ def _read_block(
     if only is not None and maxid < only[next_wanted]:
         return maxid, following, None, None, None
     # W3LeafMatcher._read_ids and _read_weights, as arrays: 4 bytes an id (instead
-    # of 36 for a Python number) and 8 a weight (instead of 32), the same values,
-    # the ids' differences added up without a Python step per id.
-    leaf._read_data()
-    stored_ids, stored_weights = leaf._data[0], leaf._data[1]
-    if leaf._byteids:
-        ids = np.asarray(stored_ids, dtype=np.uint32)
-    else:
-        ids = np.cumsum(np.asarray(stored_ids, dtype=np.int64)).astype(np.uint32)
+    # of 36 for a Python number) and 8 a weight (instead of 32), the same values.
+    ids = _id_array(leaf)
+    stored_weights = leaf._data[1]
     if stored_weights is None:
         weights = np.ones(leaf._blocklength)
     elif isinstance(stored_weights, float):  # Whoosh repeats it in an array("f")
