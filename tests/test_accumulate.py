@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -199,16 +200,43 @@ def test_blocks_read_for_some_documents_are_completed_when_all_are_wanted(
         assert accumulator.scores(phrase) == Accumulator(s._searcher).scores(phrase)
 
 
+def test_a_term_read_whole_is_one_cache_entry_that_serves_reads_of_some_documents(
+    sample_index: NewsIndex,
+) -> None:
+    with Searcher(sample_index) as s:
+        q = wq.Term("body_stop", "der")  # in all 200 articles of the first segment: 2 blocks
+        cache = BlockCache()
+        accumulator = Accumulator(s._searcher, blocks=cache)
+        full = accumulator.scores(q)
+        segments = sum(
+            ("body_stop", "der") in sub.reader() for sub, _ in s._searcher.leaf_searchers()
+        )
+        assert len(cache) == segments and cache.misses > segments  # many blocks, one entry each
+        misses = cache.misses
+        some = [*sorted(full)[::3], max(full) + 1]
+        assert accumulator.scores(q, within=some) == {d: full[d] for d in some if d in full}
+        assert accumulator.scores(q) == full
+        assert (cache.misses, len(cache)) == (misses, segments)
+        with pytest.raises(ValueError, match="cache_mb"):
+            Searcher(sample_index, cache_mb=-1)
+        with Searcher(sample_index, cache_mb=0) as uncached:
+            plain = uncached.search("Regierung Wien", highlight=False)
+            assert plain == replace(
+                s.search("Regierung Wien", highlight=False), took_ms=plain.took_ms
+            )
+            assert len(uncached._blocks) == 0
+
+
 def test_the_block_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
     cache = BlockCache(max_bytes=3_000)
     block = (7, None, np.arange(100, dtype=np.uint32), np.ones(100), None)
     for position in range(10):
-        cache.put(("seg", position), block)
+        cache.put(("seg", position, False), block)
         assert cache.nbytes <= 3_000
     assert 0 < len(cache) < 10
-    newest = ("seg", 9)
+    newest = ("seg", 9, False)
     assert cache.get(newest) == block
-    assert cache.get(("seg", 0)) is None
+    assert cache.get(("seg", 0, False)) is None
     cache.clear()
     assert (len(cache), cache.nbytes) == (0, 0)
     with pytest.raises(ValueError, match="max_bytes"):

@@ -22,10 +22,9 @@ from newssearch import (
     sample_articles,
 )
 from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
-from newssearch.engine.accumulate import top_scores
+from newssearch.engine.accumulate import Accumulator, top_scores
 from newssearch.engine.documents import live_docnums
 from newssearch.engine.matches import Matches
-from newssearch.engine.postings import docnum_array
 from newssearch.engine.vocabulary import open_vocabulary
 from newssearch.searcher import _collapsed
 
@@ -272,8 +271,10 @@ def test_a_storys_documents_are_read_a_block_at_a_time_as_whoosh_lists_them(
     index.update([Article(id="dpa-1", title="Steuerreform fix", body=STORY + " Mehr folgt.")])
     index.update([Article(id="orf-1", title="Reform", body=STORY + " Ende.")])
     index.delete(["std-1"])
-    reader = index.store.reader()
+    searcher = index.store.searcher()
+    reader = searcher.reader()
     assert len(list(reader.leaf_readers())) >= 2 and reader.has_deletions()
+    accumulator = Accumulator(searcher)
     every = {
         d: reader.stored_fields(d)["story"]
         for d in range(reader.doc_count_all())
@@ -285,6 +286,9 @@ def test_a_storys_documents_are_read_a_block_at_a_time_as_whoosh_lists_them(
         assert [d for d in found if not reader.is_deleted(d)] == sorted(
             d for d, s in every.items() if s == label
         )
-        assert docnum_array(reader, "story", label).tolist() == found
+        # Through the block cache, twice (read, then cached): the same.
+        assert accumulator.documents("story", label).tolist() == found
+        assert accumulator.documents("story", label).tolist() == found
     assert live_docnums(reader, "story", "no-such-story") == []
-    assert docnum_array(reader, "story", "no-such-story").tolist() == []
+    assert accumulator.documents("story", "no-such-story").tolist() == []
+    searcher.close()

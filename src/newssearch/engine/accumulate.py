@@ -38,7 +38,7 @@ from whoosh.scoring import BM25FScorer
 
 from newssearch.cache import BoundedCache
 from newssearch.engine.matches import Ids, Matches, Values, best, both, drop, plus, union
-from newssearch.engine.postings import BlockCache, cached_blocks, leaf_matcher
+from newssearch.engine.postings import BlockCache, leaf_matcher, term_postings
 from newssearch.engine.scoring import BestField, Excluding
 
 __all__ = ["Accumulator", "top_scores"]
@@ -54,14 +54,16 @@ _TERM_LIMIT = 50_000
 class _Term:
     """What scoring a term on one segment needs, looked up once per searcher: its
     bytes, its scorer and (when its postings are a Whoosh 3 block list that
-    :func:`~newssearch.engine.postings.cached_blocks` reads and the scorer is
-    BM25) the segment's id and where the postings start; ``start`` is ``None``
-    for any other term, which is scored through its matcher."""
+    :func:`~newssearch.engine.postings.cached_blocks` reads) the segment's id
+    and where the postings start; ``start`` is ``None`` for any other term.
+    A term is scored here when it is such a block list and its scorer is BM25
+    (``bm25``), else through its matcher."""
 
     btext: bytes
     scorer: Any
     segment: str = ""
     start: int | None = None
+    bm25: bool = False
 
 
 def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | None:
@@ -80,13 +82,9 @@ def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | Non
         return None
     scorer = weighting.scorer(sub, fieldname, btext)
     segment = reader.segment() if hasattr(reader, "segment") else None
-    if (
-        isinstance(scorer, BM25FScorer)
-        and segment is not None
-        and isinstance(reader.codec(), W3Codec)
-        and not info.is_inlined()
-    ):
-        return _Term(btext, scorer, segment.segment_id(), info.extent()[0])
+    if segment is not None and isinstance(reader.codec(), W3Codec) and not info.is_inlined():
+        bm25 = isinstance(scorer, BM25FScorer)
+        return _Term(btext, scorer, segment.segment_id(), info.extent()[0], bm25)
     return _Term(btext, scorer)
 
 
@@ -157,6 +155,15 @@ class Accumulator:
             return Matches.empty()
         out = Matches(np.concatenate(docnums), np.concatenate(scores))
         return out if allow is None else out.among(allow)
+
+    def documents(self, fieldname: str, text: str) -> Ids:
+        """The live documents holding ``fieldname:text``, ascending (not scored;
+        read through the block cache, whatever the deadline)."""
+        parts = []
+        for sub, base in self._searcher.leaf_searchers():
+            found = _Segment(self, sub, None).documents(fieldname, text)
+            parts.append(found + base if base else found)
+        return np.concatenate(parts) if parts else _NONE[0]
 
     def norms(
         self, sub: Any, fieldname: str, b: float, k1: float, avgfl: float
@@ -307,46 +314,16 @@ class _Segment:
         owner = self._owner
         if owner.expired():
             return _NONE, {}
-        sub = self._sub
-        term = owner.term(sub, fieldname, text)
+        term = owner.term(self._sub, fieldname, text)
         if term is None:
             return _NONE, {}
-        reader = sub.reader()
-        if term.start is None:  # not a block list this module reads: through the matcher
+        reader = self._sub.reader()
+        if not term.bm25:  # not BM25 on a block list this module reads: through the matcher
             matcher = reader.postings(fieldname, term.btext, scorer=term.scorer)
             return self._term_through_matcher(matcher, positions)
+        docnums, tf, where = self._postings(fieldname, term, positions=positions, deadline=True)
         scorer = term.scorer
-        decode = sub.schema[fieldname].format.decoder("positions") if positions else None
-        id_blocks: list[NDArray[np.uint32]] = []
-        tf_blocks: list[NDArray[np.float64]] = []
-        value_blocks: list[Sequence[bytes]] = []
-
-        def open_leaf() -> Any:
-            return leaf_matcher(reader.postings(fieldname, term.btext))
-
-        blocks = cached_blocks(
-            owner.blocks, term.segment, term.start, open_leaf, self._only, positions
-        )
-        for ids, weights, values in blocks:
-            if owner.expired():
-                break
-            id_blocks.append(ids)
-            tf_blocks.append(weights)
-            value_blocks.append(values)
-        if not id_blocks:
-            return _NONE, {}
-        docnums = np.concatenate(id_blocks).astype(np.int64)
-        tf = np.concatenate(tf_blocks)
-        picked = None if self._only is None else np.isin(docnums, self._only, assume_unique=True)
-        if picked is not None:
-            docnums, tf = docnums[picked], tf[picked]
-        where: dict[int, Sequence[int]] = {}
-        if decode is not None:
-            encoded = [v for block in value_blocks for v in block]
-            if picked is not None:
-                encoded = [encoded[i] for i in np.flatnonzero(picked).tolist()]
-            where = dict(zip(docnums.tolist(), map(decode, encoded), strict=True))
-        norms = owner.norms(sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
+        norms = owner.norms(self._sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         # whoosh.scoring.bm25(), the length part looked up: the same operations in
         # the same order as on Python floats, so the same numbers.
         found = (docnums, scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnums])))
@@ -356,6 +333,50 @@ class _Segment:
             for docnum in deleted.intersection(where):
                 del where[docnum]
         return found, where
+
+    def documents(self, fieldname: str, text: str) -> Ids:
+        """The live documents holding ``fieldname:text`` (of ``only``, if set)."""
+        term = self._owner.term(self._sub, fieldname, text)
+        if term is None:
+            return _NONE[0]
+        reader = self._sub.reader()
+        if term.start is None:
+            matcher = reader.postings(fieldname, term.btext)
+            docnums = np.fromiter(self._visit(matcher, deadline=False), dtype=np.int64)
+        else:
+            docnums = self._postings(fieldname, term, positions=False, deadline=False)[0]
+        deleted: frozenset[int] = reader.deleted_docs_set
+        if deleted:
+            docnums = docnums[np.isin(docnums, list(deleted), invert=True)]
+        return docnums
+
+    def _postings(
+        self, fieldname: str, term: _Term, *, positions: bool, deadline: bool
+    ) -> tuple[Ids, Values, dict[int, Sequence[int]]]:
+        """The documents (of ``only``, if set) holding a block-list ``term``, its
+        weight in each and (if asked) its positions there, read through the block
+        cache; with ``deadline``, only the blocks read before the scoring's
+        deadline."""
+        reader = self._sub.reader()
+        assert term.start is not None
+
+        def open_leaf() -> Any:
+            return leaf_matcher(reader.postings(fieldname, term.btext))
+
+        docnums, weights, encoded = term_postings(
+            self._owner.blocks,
+            term.segment,
+            term.start,
+            open_leaf,
+            only=self._only,
+            values=positions,
+            stop=self._owner.expired if deadline else None,
+        )
+        where: dict[int, Sequence[int]] = {}
+        if positions:
+            decode = self._sub.schema[fieldname].format.decoder("positions")
+            where = dict(zip(docnums.tolist(), map(decode, encoded), strict=True))
+        return docnums, weights, where
 
     def _term_through_matcher(
         self, matcher: Any, positions: bool
@@ -372,9 +393,13 @@ class _Segment:
         matcher = q.matcher(self._sub, self._owner.context)
         return _part({docnum: float(matcher.score()) for docnum in self._visit(matcher)})
 
-    def _visit(self, matcher: Any) -> Iterator[int]:
-        """Move ``matcher`` to each document it matches (of ``only``, if set)."""
-        expired = self._owner.expired
+    def _visit(self, matcher: Any, *, deadline: bool = True) -> Iterator[int]:
+        """Move ``matcher`` to each document it matches (of ``only``, if set),
+        until the scoring's deadline (with ``deadline``)."""
+
+        def expired() -> bool:
+            return deadline and self._owner.expired()
+
         if self._only is None:
             count = 0
             while matcher.is_active():

@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,16 +52,16 @@ __all__ = [
     "FrequencyFormat",
     "PositionsFormat",
     "cached_blocks",
-    "docnum_array",
     "iter_docnums",
     "leaf_matcher",
+    "term_postings",
 ]
 
 #: (term, frequency, weight, encoded value); Whoosh annotates the term as bytes,
 #: but formats yield the text and ``Field.index`` encodes it.
 Posting = tuple[Any, int, float, bytes]
 #: A block of postings as :func:`cached_blocks` hands it out: ids, weights, encoded values.
-Block = tuple[NDArray[np.uint32], NDArray[np.float64], Sequence[bytes]]
+Block = tuple[NDArray[np.uint32], "Weights", Sequence[bytes]]
 
 
 def _fast_path(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
@@ -126,18 +126,6 @@ def iter_docnums(reader: Any, fieldname: str, text: str) -> Iterator[int]:
                 yield base + docnum
 
 
-def docnum_array(reader: Any, fieldname: str, text: str) -> NDArray[np.int64]:
-    """:func:`iter_docnums` as an array, without a Python step per document (a
-    story label of thousands of copies)."""
-    parts: list[NDArray[np.int64]] = []
-    for base, ids, deleted in _id_blocks(reader, fieldname, text):
-        block = np.asarray(ids, dtype=np.int64)
-        if deleted:
-            block = block[np.isin(block, list(deleted), invert=True)]
-        parts.append(block + base if base else block)
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
 def _id_blocks(
     reader: Any, fieldname: str, text: str
 ) -> Iterator[tuple[int, NDArray[Any], AbstractSet[int]]]:
@@ -185,16 +173,18 @@ def leaf_matcher(matcher: Any) -> Any | None:
 _LEAF_MATCHERS = (SafeLeafMatcher, W3LeafMatcher)
 
 
+#: A :class:`BlockCache` key: a segment's id, where in its postings file a block
+#: (or a term's postings) starts, and whether the entry holds all of the term's
+#: postings as one block.
+_Key = tuple[str, int, bool]
+
+#: Weights as they are cached: ``float32`` where that holds them exactly.
+Weights = NDArray[np.float32] | NDArray[np.float64]
+
 #: One block in a :class:`BlockCache`: the largest id in it, where the next block of
 #: the term starts (``None``: this is the last), then (``None`` until the block has
 #: been read for its postings) ids, weights and (if they were asked for) values.
-_Cached = tuple[
-    int,
-    int | None,
-    NDArray[np.uint32] | None,
-    NDArray[np.float64] | None,
-    Sequence[bytes] | None,
-]
+_Cached = tuple[int, int | None, NDArray[np.uint32] | None, Weights | None, Sequence[bytes] | None]
 
 
 class BlockCache:
@@ -215,7 +205,7 @@ class BlockCache:
         if max_bytes < 0:
             raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
         self.max_bytes = max_bytes
-        self._blocks: OrderedDict[tuple[str, int], tuple[_Cached, int]] = OrderedDict()
+        self._blocks: OrderedDict[_Key, tuple[_Cached, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         #: Blocks found decoded, and blocks read from the postings file (counted
@@ -231,7 +221,7 @@ class BlockCache:
         """The estimated bytes the cached blocks take."""
         return self._bytes
 
-    def get(self, key: tuple[str, int]) -> _Cached | None:
+    def get(self, key: _Key) -> _Cached | None:
         with self._lock:
             found = self._blocks.get(key)
             if found is None:
@@ -239,7 +229,7 @@ class BlockCache:
             self._blocks.move_to_end(key)
             return found[0]
 
-    def put(self, key: tuple[str, int], block: _Cached) -> None:
+    def put(self, key: _Key, block: _Cached) -> None:
         size = _size(block)
         if size > self.max_bytes:
             return
@@ -273,6 +263,63 @@ def _size(block: _Cached) -> int:
     return size
 
 
+def term_postings(
+    cache: BlockCache,
+    segment: str,
+    start: int,
+    open_leaf: Callable[[], Any],
+    *,
+    only: NDArray[np.int64] | None = None,
+    values: bool = False,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], list[bytes]]:
+    """A term's postings, of the documents ``only`` (ascending) if given: their
+    ids (ascending), weights and (if ``values``) encoded values; blocks are read
+    until ``stop()`` says so.  Deleted documents are not filtered out.
+
+    All of a term's ids and weights, once read, are kept in ``cache`` as one
+    entry (one overhead instead of one a block, and one array to pick from);
+    reads of some documents or of values go :func:`cached_blocks`' way.
+    """
+    whole = None if values else cache.get((segment, start, True))
+    encoded: list[bytes] = []
+    ids: NDArray[np.uint32]
+    weights: Weights
+    if whole is not None and whole[2] is not None and whole[3] is not None:
+        cache.hits += 1
+        ids, weights = whole[2], whole[3]
+    else:
+        keep = only is not None or values  # a whole term is cached whole, below
+        id_blocks: list[NDArray[np.uint32]] = []
+        weight_blocks: list[Weights] = []
+        complete = True
+        for block_ids, block_weights, block_values in cached_blocks(
+            cache, segment, start, open_leaf, only, values, keep=keep
+        ):
+            if stop is not None and stop():
+                complete = False
+                break
+            id_blocks.append(block_ids)
+            weight_blocks.append(block_weights)
+            encoded.extend(block_values)
+        if not id_blocks:
+            return np.zeros(0, np.int64), np.zeros(0), []
+        ids = np.concatenate(id_blocks)
+        weights = cast(Weights, np.concatenate(weight_blocks))
+        if complete and not keep:
+            cache.put((segment, start, True), (int(ids[-1]), None, ids, weights, None))
+    docnums = ids.astype(np.int64)
+    if only is not None:  # the documents asked for, where the term has them
+        at = np.searchsorted(docnums, only)
+        inside = at < len(docnums)
+        at = at[inside]
+        at = at[docnums[at] == only[inside]]
+        docnums, weights = docnums[at], weights[at]
+        if values:
+            encoded = [encoded[i] for i in at.tolist()]
+    return docnums, weights.astype(np.float64), encoded
+
+
 def cached_blocks(
     cache: BlockCache,
     segment: str,
@@ -280,6 +327,8 @@ def cached_blocks(
     open_leaf: Callable[[], Any],
     only: NDArray[np.int64] | None,
     values: bool,
+    *,
+    keep: bool = True,
 ) -> Iterator[Block]:
     """A term's postings a block at a time: ids, weights and (if ``values``)
     encoded values; with ``only`` (sorted document numbers), just the blocks
@@ -290,8 +339,8 @@ def cached_blocks(
     ``segment`` is the id of the term's segment and ``start`` where its postings
     begin in the postings file; ``open_leaf`` makes a fresh leaf matcher on
     them (see :func:`leaf_matcher`), called only when a block is not in
-    ``cache``.  Blocks read are added to it (those skipped because they hold
-    none of ``only``, by their header alone).
+    ``cache``.  Blocks read are added to it with ``keep`` (those skipped
+    because they hold none of ``only``, by their header alone).
     """
     leaf: Any = None
     at: int | None = None  # the key of the block the leaf matcher stands on
@@ -301,7 +350,7 @@ def cached_blocks(
     while key is not None:
         if only is not None and next_wanted == len(only):
             return
-        block = cache.get((segment, key))
+        block = cache.get((segment, key, False))
         wanted = only is None or (block is not None and block[0] >= only[next_wanted])
         if block is None or (wanted and (block[2] is None or (values and block[4] is None))):
             if leaf is None:
@@ -310,7 +359,8 @@ def cached_blocks(
                 leaf._goto(key)
                 at = key
             block = _read_block(leaf, only, next_wanted, values)
-            cache.put((segment, key), block)
+            if keep:
+                cache.put((segment, key, False), block)
             cache.misses += 1
         else:
             cache.hits += 1
@@ -332,15 +382,20 @@ def _read_block(
     if only is not None and maxid < only[next_wanted]:
         return maxid, following, None, None, None
     # W3LeafMatcher._read_ids and _read_weights, as arrays: 4 bytes an id (instead
-    # of 36 for a Python number) and 8 a weight (instead of 32), the same values.
+    # of 36 for a Python number) and 4 a weight (instead of 32) where float32
+    # holds it exactly (term frequencies do), the same values.
     ids = _id_array(leaf)
     stored_weights = leaf._data[1]
+    weights: Weights
     if stored_weights is None:
-        weights = np.ones(leaf._blocklength)
+        weights = np.ones(leaf._blocklength, dtype=np.float32)
     elif isinstance(stored_weights, float):  # Whoosh repeats it in an array("f")
-        weights = np.full(leaf._blocklength, stored_weights, dtype=np.float32).astype(np.float64)
+        weights = np.full(leaf._blocklength, stored_weights, dtype=np.float32)
     else:
         weights = np.asarray(stored_weights, dtype=np.float64)
+        narrow = weights.astype(np.float32)
+        if np.array_equal(narrow, weights):
+            weights = narrow
     vals = None
     if values:
         leaf._read_values()
