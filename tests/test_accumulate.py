@@ -267,3 +267,22 @@ def test_a_refreshed_searcher_reuses_the_blocks_of_the_segments_it_kept(tmp_path
 def test_top_scores_are_the_best_by_score_then_docnum(scores: dict[int, float], n: int) -> None:
     expected = heapq.nsmallest(n, scores.items(), key=lambda item: (-item[1], item[0]))
     assert top_scores(scores, n) == expected
+
+
+def test_field_lengths_read_at_once_are_the_ones_whoosh_reads_a_document_at_a_time(
+    sample_index: NewsIndex,
+) -> None:
+    from whoosh.util.numeric import byte_to_length
+
+    from newssearch.engine.segments import field_length_bytes
+
+    reader = sample_index.store.reader()
+    for sub, _ in reader.leaf_readers():
+        count = sub.doc_count_all()
+        for fieldname in ("title", "lead", "body", "body_exact", "no_such_field"):
+            stored = field_length_bytes(sub, fieldname)
+            assert stored is not None
+            # None stored (b""): the default for every document.
+            lengths = [byte_to_length(b) if b else None for b in stored] if stored else [7] * count
+            assert lengths == [sub.doc_field_length(d, fieldname, 7) for d in range(count)]
+        assert field_length_bytes(sub, "body") != b""

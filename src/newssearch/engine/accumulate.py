@@ -35,11 +35,13 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
 
 from newssearch.cache import BoundedCache
 from newssearch.engine.matches import Ids, Matches, Values, best, both, drop, plus, union
 from newssearch.engine.postings import BlockCache, leaf_matcher, term_postings
 from newssearch.engine.scoring import BestField, Excluding
+from newssearch.engine.segments import field_length_bytes
 
 __all__ = ["Accumulator", "top_scores"]
 
@@ -173,16 +175,26 @@ class Accumulator:
         key = (id(reader), fieldname, b, k1)
         norms = self._norms.get(key)
         if norms is None:
-            length = reader.doc_field_length
+            stored = field_length_bytes(reader, fieldname)
             count = reader.doc_count_all()
-            norms = np.fromiter(
-                (
-                    k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 0) / avgfl)
-                    for docnum in range(count)
-                ),
-                dtype=np.float64,
-                count=count,
-            )
+            if stored == b"":  # no lengths stored: Whoosh's default, 1, for every document
+                norms = np.full(count, k1 * ((1 - b) + b * 1 / avgfl))
+            elif stored is not None:
+                # The same formula on each of the 256 lengths a byte stands for.
+                each = [
+                    k1 * ((1 - b) + b * (byte_to_length(i) if i else 0) / avgfl) for i in range(256)
+                ]
+                norms = np.array(each)[np.frombuffer(stored, dtype=np.uint8)]
+            else:
+                length = reader.doc_field_length
+                norms = np.fromiter(
+                    (
+                        k1 * ((1 - b) + b * (length(docnum, fieldname, 1) or 0) / avgfl)
+                        for docnum in range(count)
+                    ),
+                    dtype=np.float64,
+                    count=count,
+                )
             self._norms[key] = norms
         return norms
 

@@ -67,6 +67,7 @@ from typing import Any, ClassVar
 
 from whoosh import columns
 from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
     W3Codec,
     W3FieldCursor,
     W3LeafMatcher,
@@ -94,6 +95,7 @@ __all__ = [
     "SafeSegment",
     "decode_positions",
     "doc_frequencies",
+    "field_length_bytes",
     "segment_doc_frequencies",
     "whoosh_segments",
 ]
@@ -735,3 +737,25 @@ class _PerDocReader(W3PerDocReader):
         if not offset:
             raise Exception(f"Field {fieldname!r} has no vector in docnum {docnum}")
         return SafeLeafMatcher(self._vpostfile, offset, length, format_, byteids=True)
+
+
+def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """The length of ``fieldname`` in each document of the segment ``reader``,
+    one byte a document as Whoosh 3 stores it (:func:`byte_to_length` decodes
+    it; ``0``: none), read at once instead of a column look-up per document
+    (a million of them took seconds).  ``b""`` when the segment stores no
+    lengths for the field (Whoosh then gives every document the caller's
+    default); ``None`` when they are stored some other way (the caller asks
+    :meth:`doc_field_length` then)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None:
+        return b""
+    if type(column) is not columns.NumericColumn.Reader or column._typecode != "B":
+        return None
+    count = reader.doc_count_all()
+    stored = min(column._count, count)  # documents past the stored ones have no length
+    found = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
+    return found + bytes(count - stored)
