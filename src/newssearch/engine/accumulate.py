@@ -38,7 +38,17 @@ from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
 from newssearch.cache import BoundedCache
-from newssearch.engine.matches import Ids, Matches, Values, best, both, drop, plus, union
+from newssearch.engine.matches import (
+    Ids,
+    Matches,
+    Values,
+    best,
+    both,
+    distinct,
+    drop,
+    plus,
+    union,
+)
 from newssearch.engine.postings import BlockCache, leaf_matcher, term_postings
 from newssearch.engine.scoring import BestField, Excluding
 from newssearch.engine.segments import field_length_bytes
@@ -147,7 +157,7 @@ class Accumulator:
             local: Ids | None = None
             if within is not None:
                 end = base + sub.doc_count_all()
-                local = np.unique(np.array([d - base for d in within if base <= d < end], np.int64))
+                local = distinct(np.array([d - base for d in within if base <= d < end], np.int64))
                 if not len(local):
                     continue
             ids, values = _Segment(self, sub, local).scores(q)
