@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from whoosh import query as wq
 
 from newssearch import Searcher, build_index, open_index
-from newssearch.engine.accumulate import Accumulator, top_scores
+from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import BestField
 from newssearch.index import NewsIndex
@@ -256,17 +253,6 @@ def test_a_refreshed_searcher_reuses_the_blocks_of_the_segments_it_kept(tmp_path
         assert s.search("Regierung Wien", highlight=False).total == before + 1
         # The new segment's blocks are new; the first segment's were decoded before.
         assert 0 < cache.misses - misses <= 8 < misses
-
-
-@given(
-    st.dictionaries(
-        st.integers(0, 10_000), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]), max_size=300
-    ),
-    st.integers(0, 40),
-)
-def test_top_scores_are_the_best_by_score_then_docnum(scores: dict[int, float], n: int) -> None:
-    expected = heapq.nsmallest(n, scores.items(), key=lambda item: (-item[1], item[0]))
-    assert top_scores(scores, n) == expected
 
 
 def test_field_lengths_read_at_once_are_the_ones_whoosh_reads_a_document_at_a_time(

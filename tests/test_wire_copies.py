@@ -22,7 +22,7 @@ from newssearch import (
     sample_articles,
 )
 from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
-from newssearch.engine.accumulate import Accumulator, top_scores
+from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import live_docnums
 from newssearch.engine.matches import Matches
 from newssearch.engine.vocabulary import open_vocabulary
@@ -260,7 +260,7 @@ def test_collapsing_reads_the_best_matches_only_and_ranks_as_collapsing_all(seed
     shown = {d: s for d, s in scores.items() if labels[d] is None or best[labels[d]] == d}
     for window in (1, 10, 100, 5000):
         asked.clear()
-        assert _collapsed(Matches.of(scores), story, window) == top_scores(shown, window)
+        assert _collapsed(Matches.of(scores), story, window) == Matches.of(shown).top(window)
         if window == 10:
             assert len(asked) < len(scores) // 2
 

@@ -24,7 +24,7 @@ does not know is run through its Whoosh matcher.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from time import monotonic
 from typing import Any
@@ -53,7 +53,7 @@ from newssearch.engine.postings import BlockCache, leaf_matcher, term_postings
 from newssearch.engine.scoring import BestField, Excluding
 from newssearch.engine.segments import field_length_bytes
 
-__all__ = ["Accumulator", "top_scores"]
+__all__ = ["Accumulator"]
 
 #: A node's matches on one segment: its document numbers (ascending) and scores.
 Part = tuple[Ids, Values]
@@ -66,7 +66,7 @@ _TERM_LIMIT = 50_000
 class _Term:
     """What scoring a term on one segment needs, looked up once per searcher: its
     bytes, its scorer and (when its postings are a Whoosh 3 block list that
-    :func:`~newssearch.engine.postings.cached_blocks` reads) the segment's id
+    :func:`~newssearch.engine.postings.term_postings` reads) the segment's id
     and where the postings start; ``start`` is ``None`` for any other term.
     A term is scored here when it is such a block list and its scorer is BM25
     (``bm25``), else through its matcher."""
@@ -98,18 +98,6 @@ def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | Non
         bm25 = isinstance(scorer, BM25FScorer)
         return _Term(btext, scorer, segment.segment_id(), info.extent()[0], bm25)
     return _Term(btext, scorer)
-
-
-def top_scores(scores: Mapping[int, float], n: int) -> list[tuple[int, float]]:
-    """The ``n`` best ``(docnum, score)`` of ``scores``, best first, equal scores by
-    document number: ``heapq.nsmallest(n, scores.items(), key=(-score, docnum))``,
-    without a Python step per match (a query matching 600,000 articles of a
-    million spent more time choosing its ten best than scoring them).
-
-    >>> top_scores({7: 1.0, 3: 2.5, 5: 1.0, 9: 0.5}, 3)
-    [(3, 2.5), (5, 1.0), (7, 1.0)]
-    """
-    return Matches.of(scores).top(n)
 
 
 class Accumulator:

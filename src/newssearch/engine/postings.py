@@ -22,12 +22,13 @@ are decoded without plain unpickling (:meth:`PositionsFormat.decode_positions`).
 Decoding a block (reading its header, ``zlib.decompress``, unpickling, the
 delta-decoding of its ids) was about 40 % of a query's time (cProfile of the
 speed suite's queries), and the words people search for are much the same
-from one query to the next.  :class:`BlockCache` keeps decoded blocks, shared
-by the threads that search one index and bounded in bytes, and
-:func:`cached_blocks` reads a term's postings from it where it can.  A
-segment's postings never change once written (deletions are applied after
-reading), so a block is keyed by its segment and its place in the postings
-file, and stays valid across commits for as long as its segment lives.
+from one query to the next.  :class:`BlockCache` keeps decoded blocks as
+arrays, shared by the threads that search one index and bounded in bytes;
+:func:`term_postings` reads a term's postings from it where it can, and keeps
+a term read whole as one entry.  A segment's postings never change once
+written (deletions are applied after reading), so a block is keyed by its
+segment and its place in the postings file, and stays valid across commits
+for as long as its segment lives.
 """
 
 from __future__ import annotations
