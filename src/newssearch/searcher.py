@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+import numpy as np
 from whoosh import query as wq
 
 from newssearch.analysis import TokenKind, exact_analyzer, german_analyzer
@@ -27,10 +28,10 @@ from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
 from newssearch.engine.documents import from_stored, to_stored_time
-from newssearch.engine.matches import Matches
+from newssearch.engine.matches import Matches, distinct
 from newssearch.engine.postings import BlockCache
 from newssearch.engine.scoring import weighting
-from newssearch.errors import IndexStateError, QueryError
+from newssearch.errors import IndexStateError
 from newssearch.highlight import Highlighter
 from newssearch.hits import HitBuilder, SnippetOptions, highlight_terms
 from newssearch.index import NewsIndex
@@ -291,9 +292,9 @@ class Searcher(Closing):
         (date orders and listing the archive always do).  ``total`` counts every
         matching article.
         """
-        check_options(limit=limit, offset=offset, sort=sort, facets=facets)
-        if max_duplicates < 0:
-            raise QueryError("max_duplicates must not be negative")
+        check_options(
+            limit=limit, offset=offset, sort=sort, facets=facets, max_duplicates=max_duplicates
+        )
         request = _Request(
             text=text,
             limit=limit,
@@ -450,7 +451,8 @@ class Searcher(Closing):
         allow = None if flt is None else set(view.searcher.docs_for_query(flt))
         if type(q) is wq.Every:  # browsing: every live article that passes the filters
             live = allow if allow is not None else view.searcher.reader().all_doc_ids()
-            scores, partial = Matches.of(dict.fromkeys(live, 0.0)), False
+            docnums = distinct(np.fromiter(live, dtype=np.int64))
+            scores, partial = Matches(docnums, np.zeros(len(docnums))), False
         else:
             scores = view.accumulator.scores(q, allow=allow, deadline=deadline)
             partial = view.accumulator.partial

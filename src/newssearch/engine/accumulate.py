@@ -39,6 +39,7 @@ from whoosh.util.numeric import byte_to_length
 
 from newssearch.cache import BoundedCache
 from newssearch.engine.matches import (
+    NONE,
     Ids,
     Matches,
     Values,
@@ -75,7 +76,10 @@ class _Term:
     scorer: Any
     segment: str = ""
     start: int | None = None
-    bm25: bool = False
+
+    @property
+    def bm25(self) -> bool:
+        return self.start is not None and isinstance(self.scorer, BM25FScorer)
 
 
 def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | None:
@@ -95,8 +99,7 @@ def _look_up(sub: Any, weighting: Any, fieldname: str, text: str) -> _Term | Non
     scorer = weighting.scorer(sub, fieldname, btext)
     segment = reader.segment() if hasattr(reader, "segment") else None
     if segment is not None and isinstance(reader.codec(), W3Codec) and not info.is_inlined():
-        bm25 = isinstance(scorer, BM25FScorer)
-        return _Term(btext, scorer, segment.segment_id(), info.extent()[0], bm25)
+        return _Term(btext, scorer, segment.segment_id(), info.extent()[0])
     return _Term(btext, scorer)
 
 
@@ -163,7 +166,7 @@ class Accumulator:
         for sub, base in self._searcher.leaf_searchers():
             found = _Segment(self, sub, None).documents(fieldname, text)
             parts.append(found + base if base else found)
-        return np.concatenate(parts) if parts else _NONE[0]
+        return np.concatenate(parts) if parts else NONE[0]
 
     def norms(
         self, sub: Any, fieldname: str, b: float, k1: float, avgfl: float
@@ -233,7 +236,7 @@ class _Segment:
     def scores(self, q: wq.Query) -> Part:
         kind = type(q)
         if q is wq.NullQuery:
-            return _NONE
+            return NONE
         if isinstance(q, wq.Term) and kind is wq.Term:
             found = self._term(q.fieldname, q.text)[0]
             return found if q.boost == 1.0 else _scaled(found, q.boost)
@@ -251,7 +254,7 @@ class _Segment:
     def _compound(self, q: Any) -> Part:
         subqueries = q.subqueries
         if not subqueries:
-            return _NONE
+            return NONE
         if len(subqueries) == 1:  # Whoosh ignores the boost of a one-child compound
             return self.scores(subqueries[0])
         if type(q) is wq.Or and (q.scale or q.minmatch):
@@ -274,7 +277,7 @@ class _Segment:
         merged = self.scores(ordered[0])
         for clause in ordered[1:]:
             if not len(merged[0]):
-                return _NONE
+                return NONE
             found = _Segment(self._owner, self._sub, merged[0]).scores(clause)
             merged = both(merged, found)
         return merged
@@ -285,7 +288,7 @@ class _Segment:
         positions.  The documents with every word are found from the rarest
         word on, and positions are decoded for those documents only."""
         if q.fieldname not in self._sub.schema:
-            return _NONE
+            return NONE
         field = self._sub.schema[q.fieldname]
         if not field.format or not field.format.supports("positions"):
             return self._through_matcher(q)
@@ -295,11 +298,11 @@ class _Segment:
         for word in sorted(set(words), key=lambda w: reader.doc_frequency(q.fieldname, w)):
             docs = _Segment(self._owner, self._sub, docs)._term(q.fieldname, word)[0][0]
             if not len(docs):
-                return _NONE
+                return NONE
         narrowed = _Segment(self._owner, self._sub, docs)
         postings = {w: narrowed._term(q.fieldname, w, positions=True) for w in set(words)}
         if self._owner.expired():  # some positions may be missing: no phrase is sure
-            return _NONE
+            return NONE
         weights = {
             w: dict(zip(found[0][0].tolist(), found[0][1].tolist(), strict=True))
             for w, found in postings.items()
@@ -323,10 +326,10 @@ class _Segment:
         its positions there."""
         owner = self._owner
         if owner.expired():
-            return _NONE, {}
+            return NONE, {}
         term = owner.term(self._sub, fieldname, text)
         if term is None:
-            return _NONE, {}
+            return NONE, {}
         reader = self._sub.reader()
         if not term.bm25:  # not BM25 on a block list this module reads: through the matcher
             matcher = reader.postings(fieldname, term.btext, scorer=term.scorer)
@@ -336,29 +339,35 @@ class _Segment:
         norms = owner.norms(self._sub, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         # whoosh.scoring.bm25(), the length part looked up: the same operations in
         # the same order as on Python floats, so the same numbers.
-        found = (docnums, scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnums])))
-        deleted: frozenset[int] = reader.deleted_docs_set
-        if deleted:
-            found = drop(found, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
-            for docnum in deleted.intersection(where):
-                del where[docnum]
-        return found, where
+        scores = scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnums]))
+        live = self._live(docnums)
+        if live is None:
+            return (docnums, scores), where
+        for docnum in reader.deleted_docs_set.intersection(where):
+            del where[docnum]
+        return (docnums[live], scores[live]), where
 
     def documents(self, fieldname: str, text: str) -> Ids:
         """The live documents holding ``fieldname:text`` (of ``only``, if set)."""
         term = self._owner.term(self._sub, fieldname, text)
         if term is None:
-            return _NONE[0]
+            return NONE[0]
         reader = self._sub.reader()
         if term.start is None:
             matcher = reader.postings(fieldname, term.btext)
             docnums = np.fromiter(self._visit(matcher, deadline=False), dtype=np.int64)
         else:
             docnums = self._postings(fieldname, term, positions=False, deadline=False)[0]
-        deleted: frozenset[int] = reader.deleted_docs_set
-        if deleted:
-            docnums = docnums[np.isin(docnums, list(deleted), invert=True)]
-        return docnums
+        live = self._live(docnums)
+        return docnums if live is None else docnums[live]
+
+    def _live(self, docnums: Ids) -> NDArray[np.bool_] | None:
+        """Which of ``docnums`` are not deleted; ``None`` when the segment has no deletions."""
+        deleted: frozenset[int] = self._sub.reader().deleted_docs_set
+        if not deleted:
+            return None
+        gone = np.fromiter(deleted, dtype=np.int64, count=len(deleted))
+        return np.isin(docnums, gone, invert=True)
 
     def _postings(
         self, fieldname: str, term: _Term, *, positions: bool, deadline: bool
@@ -442,7 +451,3 @@ def _part(scores: dict[int, float]) -> Part:
     """The scores of a dict as a :data:`Part`."""
     found = Matches.of(scores)
     return found.docnums, found.scores
-
-
-#: No matches.
-_NONE: Part = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))

@@ -16,21 +16,18 @@ a Python step per match.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Ids", "Matches", "Values", "best", "both", "distinct", "drop", "plus", "union"]
+__all__ = ["NONE", "Ids", "Matches", "Values", "best", "both", "distinct", "drop", "plus", "union"]
 
 #: Document numbers, ascending and unique.
 Ids = NDArray[np.int64]
 #: Scores, one for each of a :data:`Ids`.
 Values = NDArray[np.float64]
-
-
-def _ids(docnums: Any) -> Ids:
-    return np.asarray(docnums, dtype=np.int64)
+#: No matches (never written to).
+NONE: tuple[Ids, Values] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 def distinct(docnums: Ids) -> Ids:
@@ -70,7 +67,7 @@ class Matches(Mapping[int, float]):
 
     @classmethod
     def empty(cls) -> Matches:
-        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+        return cls(*NONE)
 
     @classmethod
     def of(cls, scores: Mapping[int, float]) -> Matches:
@@ -187,7 +184,7 @@ def _merge(
     ``combine``, from ``start``, part by part from the one with the most matches."""
     parts = sorted((p for p in parts if len(p[0])), key=lambda p: len(p[0]), reverse=True)
     if not parts:
-        return _ids(()), np.zeros(0)
+        return NONE
     if len(parts) == 1:
         return parts[0]
     count = sum(len(p[0]) for p in parts)

@@ -11,8 +11,9 @@ term's positions directly.  What they write is byte for byte what Whoosh's
 ``Positions`` and ``Frequency`` write (tests compare them), so an index reads
 the same; any other analyzer or value goes the usual way.
 
-Reading: :func:`cached_blocks` hands out a term's postings a block at a time
-(ids, weights, encoded values) through ``W3LeafMatcher``'s private
+Reading: :func:`term_postings` hands out a term's postings (ids, weights,
+encoded values), read a block at a time by :func:`cached_blocks` through
+``W3LeafMatcher``'s private
 ``_goto`` / ``_read_ids`` / ``_read_weights`` / ``_read_values``: the
 only code in newssearch that walks them (checked against
 :data:`newssearch.engine.WHOOSH_VERSION`); how a block is read from disk is
@@ -52,7 +53,6 @@ __all__ = [
     "BlockCache",
     "FrequencyFormat",
     "PositionsFormat",
-    "cached_blocks",
     "iter_docnums",
     "leaf_matcher",
     "term_postings",

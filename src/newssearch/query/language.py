@@ -53,8 +53,10 @@ def check_characters(text: str, what: str = "the query") -> None:
         )
 
 
-def check_options(*, limit: int, offset: int, sort: str, facets: Sequence[str]) -> None:
-    """Raise :class:`QueryError` for paging, sorting or facets no search can have.
+def check_options(
+    *, limit: int, offset: int, sort: str, facets: Sequence[str], max_duplicates: int = 0
+) -> None:
+    """Raise :class:`QueryError` for paging, sorting, facets or copy lists no search can have.
 
     >>> check_options(limit=10, offset=0, sort="newest", facets=("section",))
     >>> check_options(limit=10, offset=0, sort="best", facets=())
@@ -63,6 +65,8 @@ def check_options(*, limit: int, offset: int, sort: str, facets: Sequence[str]) 
     """
     if limit < 0 or offset < 0:
         raise QueryError("limit and offset must not be negative")
+    if max_duplicates < 0:
+        raise QueryError("max_duplicates must not be negative")
     if sort not in ("relevance", "newest", "oldest"):
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)")
     unknown = sorted(set(facets) - set(FACET_FIELDS))
