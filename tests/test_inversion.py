@@ -95,6 +95,35 @@ def test_stock_whoosh_reads_our_index_with_the_postings_its_own_writer_writes(
     assert got == want
 
 
+def _segment_files(path: Path) -> dict[str, bytes]:
+    """The term table and postings file of the one segment at ``path``."""
+    ix = whoosh_index.open_dir(str(path), indexname="newssearch")
+    (segment,) = ix._segments()
+    storage = segment.open_compound_file(ix.storage)
+    out = {}
+    for ext in (".trm", ".pst"):
+        f = storage.open_file(segment.make_filename(ext))
+        out[ext] = f.read()
+        f.close()
+    storage.close()
+    ix.close()
+    return out
+
+
+def test_our_term_writer_writes_the_bytes_of_whooshs_own(
+    tmp_path: Path, articles: list[Article]
+) -> None:
+    """Not just the same postings: the same term table and postings file, byte for
+    byte, as Whoosh's ``add_posting``/``finish_term`` write (``_TermWriter``)."""
+    ours = tmp_path / "ours"
+    build_index(ours, articles, procs=1, settings=PLAIN)[0].close()
+    stock = tmp_path / "stock"
+    _stock_build(stock, [articles])
+    got, want = _segment_files(ours), _segment_files(stock)
+    assert len(got[".pst"]) > 100_000
+    assert got == want
+
+
 def test_updates_merges_and_deletes_give_the_postings_of_whooshs_writer(
     tmp_path: Path, articles: list[Article]
 ) -> None:
