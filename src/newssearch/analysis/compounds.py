@@ -59,7 +59,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from whoosh.analysis import Filter
 
@@ -80,6 +80,11 @@ _KIND_CPART = TokenKind.CPART  # set per part: a global is cheaper than the enum
 
 #: Linking elements, longest first so that the base form wins ties.
 LINKS = ("es", "en", "er", "s", "n", "e")
+#: The linking elements a word ending in each letter may end in, in the order of
+#: :data:`LINKS` (only those can: a link is the word's last letters).
+_LINKS_BY_LAST: Final = {
+    last: tuple(link for link in LINKS if link.endswith(last)) for last in {x[-1] for x in LINKS}
+}
 
 #: Never a first part: prefixes, particles, prepositions and pronouns make
 #: derivations (Ausstellung, Untersuchung), not compounds.
@@ -319,6 +324,9 @@ class CompoundSplitter:
         self.min_part_length = min_part_length
         self._cache: BoundedCache[str, tuple[str, ...]] = BoundedCache(_CACHE_LIMIT)
         self._lowercase_cache: BoundedCache[str, tuple[str, ...]] = BoundedCache(_CACHE_LIMIT)
+        self._modifiers: BoundedCache[tuple[str, bool], _Modifier | None] = BoundedCache(
+            _CACHE_LIMIT
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {"min_part_length": self.min_part_length}
@@ -327,6 +335,7 @@ class CompoundSplitter:
         self.min_part_length = state["min_part_length"]
         self._cache = BoundedCache(_CACHE_LIMIT)
         self._lowercase_cache = BoundedCache(_CACHE_LIMIT)
+        self._modifiers = BoundedCache(_CACHE_LIMIT)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.min_part_length == self.min_part_length
@@ -548,9 +557,16 @@ class CompoundSplitter:
         stem = 1 if suffix.startswith("end") else _SUFFIX_STEM  # Radio|sender, not t|iger
         return len(head) >= len(suffix) + stem
 
-    def _modifier(
-        self, region: str, lexicon: Lexicon, first: bool
-    ) -> tuple[str, bool, float] | None:
+    def _modifier(self, region: str, lexicon: Lexicon, first: bool) -> _Modifier | None:
+        """:meth:`_read_modifier`, memoised: the same regions recur in many words
+        (two in three calls on news text are repeats)."""
+        key = (region, first)
+        found = self._modifiers.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._modifiers.put(key, self._read_modifier(region, lexicon, first))
+        return found  # type: ignore[return-value]
+
+    def _read_modifier(self, region: str, lexicon: Lexicon, first: bool) -> _Modifier | None:
         """The first part standing in ``region`` (before the head), linking element dropped,
         whether one was dropped, and the part's Zipf frequency.
 
@@ -576,7 +592,7 @@ class CompoundSplitter:
         # Linking elements follow nouns (Woche|n, Lied|er), not other words.
         valid = [
             (base, link)
-            for link in LINKS
+            for link in _LINKS_BY_LAST.get(region[-1:], ())
             if region.endswith(link)
             and len(base := region[: -len(link)]) >= self.min_part_length
             and base in nouns
@@ -657,6 +673,13 @@ class CompoundSplitter:
                 ):
                     return zipf
         return 0.0
+
+
+#: What :meth:`CompoundSplitter._modifier` finds: the part, whether a linking
+#: element was dropped, and its Zipf frequency.
+_Modifier = tuple[str, bool, float]
+#: A memo's marker of a key not seen yet (``None`` is a result).
+_UNKNOWN: Final = object()
 
 
 @dataclass(frozen=True)
@@ -790,9 +813,11 @@ def _infinitive(head: str, lexicon: Lexicon) -> bool:
 def _suffix_of(word: str, verbal: bool) -> str:
     """The longest derivational or participle ending in :data:`SUFFIXES` (and
     :data:`VERBAL_SUFFIXES` if ``verbal``) that ``word`` has."""
-    found = next((suffix for suffix in SUFFIXES if word.endswith(suffix)), "")
-    if verbal:
-        other = next((suffix for suffix in VERBAL_SUFFIXES if word.endswith(suffix)), "")
+    found = ""
+    if word.endswith(SUFFIXES):  # most words have none: no loop
+        found = next(suffix for suffix in SUFFIXES if word.endswith(suffix))
+    if verbal and word.endswith(VERBAL_SUFFIXES):
+        other = next(suffix for suffix in VERBAL_SUFFIXES if word.endswith(suffix))
         found = max(found, other, key=len)
     return found
 
