@@ -85,6 +85,8 @@ _BLOCK_MAGIC: Final = WHOOSH3_HEADER_MAGIC
 _TERMINFO: Final = W3TermInfo._struct
 #: A term table record's key and value lengths (``whoosh.filedb.filetables``).
 _KEY_VALUE_LENGTHS: Final = struct.Struct("!ii")
+#: Positions below this have their one-position value memoised (``text_twin_items``).
+_CODED_POSITIONS: Final = 1 << 16
 #: Postings and term records are written when this many bytes are buffered.
 _WRITE_BYTES: Final = 1 << 20
 
@@ -479,10 +481,19 @@ def _twin(schema: Any, name: str, analyzer: GermanAnalyzer) -> str | None:
 
 
 def text_twin_items(
-    twins: Iterable[TextTwins], schema: Any, fields: Mapping[str, Any]
+    twins: Iterable[TextTwins],
+    schema: Any,
+    fields: Mapping[str, Any],
+    *,
+    codes: dict[int, bytes] | None = None,
 ) -> dict[str, list[Item]]:
     """The postings (``Field.index`` items) of each text field of ``fields`` and of
-    the twins given the same text, from one analysis per text."""
+    the twins given the same text, from one analysis per text.
+
+    ``codes`` (a writer's, kept from document to document) memoises the value of
+    a term found at one position only, most of a text's terms: one dict look-up
+    instead of encoding the same one-position list in every article.
+    """
     out: dict[str, list[Item]] = {}
     for group in twins:
         value = fields.get(group.name)
@@ -490,10 +501,22 @@ def text_twin_items(
             continue
         positions, exact, stops = group.analyzer.index_terms(value)
         encode = schema[group.name].format._encoded
-        out[group.name] = [
-            (term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist))
-            for term, poslist in positions.items()
-        ]
+        if codes is None:
+            codes = {}
+        known = codes.get
+        items: list[Item] = []
+        for term, poslist in positions.items():
+            n = len(poslist)
+            if n == 1:
+                code = known(poslist[0])
+                if code is None:
+                    code = encode(poslist)
+                    if poslist[0] < _CODED_POSITIONS:
+                        codes[poslist[0]] = code
+            else:
+                code = encode(poslist)
+            items.append((term.encode("utf-8"), n, float(n), code))
+        out[group.name] = items
         for twin, counts in ((group.exact, exact), (group.stop, stops)):
             if twin is not None and _same(fields.get(twin), value):
                 out[twin] = _frequency_items(counts)

@@ -77,6 +77,7 @@ class SegmentWriter(writing.SegmentWriter):
         super().__init__(ix, **kwargs)
         _use_inverting_pool(self)
         self._twins = text_twins(self.schema)
+        self._codes: dict[int, bytes] = {}  # see text_twin_items
         # Whoosh's add_document also writes term vectors and spelling words;
         # our schemas have neither, and a schema that has them goes Whoosh's way.
         self._whoosh_add = any(
@@ -99,7 +100,7 @@ class SegmentWriter(writing.SegmentWriter):
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
-        analysed = text_twin_items(self._twins, schema, fields)
+        analysed = text_twin_items(self._twins, schema, fields, codes=self._codes)
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
