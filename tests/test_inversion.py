@@ -19,7 +19,7 @@ from newssearch.analysis import exact_analyzer, german_analyzer, stopword_analyz
 from newssearch.config import AnalyzerConfig, IndexSettings
 from newssearch.engine import inversion
 from newssearch.engine.documents import to_document
-from newssearch.engine.inversion import InvertingPool, text_twin_items, text_twins
+from newssearch.engine.inversion import InvertingPool, text_twin_terms, text_twins
 from newssearch.engine.schema import build_schema
 from newssearch.sample import sample_articles
 
@@ -214,14 +214,28 @@ def _check_twin_items(articles: Iterable[Article]) -> None:
     assert {(t.name, t.exact, t.stop) for t in twins} == {
         (n, f"{n}_exact", f"{n}_stop") for n in ("title", "lead", "body")
     }
-    codes: dict[int, bytes] = {}  # kept across articles, as a writer does
-    for article in articles:
+    # One pool fed from one analysis per text, one from each field's Field.index
+    # items (Whoosh's way): the same postings and field lengths, the same memory
+    # estimate.  A boost other than 1 and the one-position values memoised across
+    # articles, as a writer keeps them.
+    ours = InvertingPool(RamStorage(), limit=1 << 40)
+    whooshs = InvertingPool(RamStorage(), limit=1 << 40)
+    codes: dict[int, bytes] = {}
+    for docnum, article in enumerate(articles):
         doc = to_document(article)
-        items = text_twin_items(twins, schema, doc, codes=codes)
-        for name, got in items.items():
-            want = list(schema[name].index(doc[name]))
-            assert sorted(got) == sorted(want), (article.id, name)
-        assert set(items) == {n for n in doc if n.split("_")[0] in ("title", "lead", "body")}
+        analysed = text_twin_terms(twins, schema, doc)
+        assert set(analysed) == {n for n in doc if n.split("_")[0] in ("title", "lead", "body")}
+        for name, terms in analysed.items():
+            field = schema[name]
+            boost = 1.5 if docnum % 2 else 1.0
+            got = ours.add_terms(
+                name, docnum, terms, boost=boost, scorable=field.scorable, codes=codes
+            )
+            items = list(field.index(doc[name]))
+            want = whooshs.add_field(name, docnum, items, boost, field.scorable)
+            assert got == want, (article.id, name)
+    assert list(ours.iter_postings()) == list(whooshs.iter_postings())
+    assert ours._size == whooshs._size
 
 
 def _check_index_terms(articles: Iterable[Article]) -> None:
@@ -263,8 +277,8 @@ def test_index_terms_equals_the_three_analyzers_on_the_corpus() -> None:
 def test_twins_given_another_text_are_analysed_on_their_own() -> None:
     schema = build_schema(IndexSettings())
     doc = {"body": "Die Häuser der Stadt", "body_exact": "Andere Wörter", "body_stop": "und"}
-    items = text_twin_items(text_twins(schema), schema, doc)
-    assert set(items) == {"body"}
+    analysed = text_twin_terms(text_twins(schema), schema, doc)
+    assert set(analysed) == {"body"}
 
 
 def test_index_terms_is_the_full_chains_only() -> None:

@@ -27,11 +27,12 @@ reading) and the dicts start empty; at commit the runs and what is in memory
 are merged term by term (runs hold increasing document numbers, so a term's
 postings are the concatenation of its lists in run order).
 
-:func:`text_twin_items` gives a text field and its ``_exact`` and ``_stop``
-twins their postings from one pass of the German analyzer over the text
+:func:`text_twin_terms` gives a text field and its ``_exact`` and ``_stop``
+twins their terms from one pass of the German analyzer over the text
 (:meth:`~newssearch.analysis.chain.GermanAnalyzer.index_terms`) instead of
-three; the postings are what each field's own format and analyzer give
-(``tests/test_inversion.py`` compares them).
+three, and :meth:`InvertingPool.add_terms` adds them as postings without
+building Whoosh's per-term tuples; the postings are what each field's own
+format and analyzer give (``tests/test_inversion.py`` compares them).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import marshal
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import groupby
@@ -58,7 +59,7 @@ from newssearch.analysis.chain import GermanAnalyzer
 from newssearch.engine.postings import FrequencyFormat, PositionsFormat
 from newssearch.engine.schema import exact_field, stopword_field
 
-__all__ = ["InvertingPool", "TextTwins", "text_twin_items", "text_twins"]
+__all__ = ["FieldTerms", "InvertingPool", "TextTwins", "text_twin_terms", "text_twins"]
 
 #: A posting as the codec takes it: (term bytes, frequency, weight, encoded value).
 Item = tuple[bytes, int, float, bytes]
@@ -114,10 +115,7 @@ class InvertingPool:
         fieldname, btext, docnum, weight, value = item
         if docnum < 0:  # Whoosh's marker of a spelling word, not a posting
             return
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        terms = self._terms(fieldname)
         value = value or b""
         found = terms.get(btext)
         if found is None:
@@ -125,7 +123,18 @@ class InvertingPool:
             self._size += _TERM_BYTES
         else:
             found += (docnum, weight, value)
-        self._size += _POSTING_BYTES + len(value)
+        self._grown(_POSTING_BYTES + len(value))
+
+    def _terms(self, fieldname: str) -> dict[bytes, Flat]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def _grown(self, size: int) -> None:
+        """Count ``size`` more bytes held; past the limit, write them to a run."""
+        self._size += size
         if self._size > self.limit:
             self.save()
 
@@ -135,10 +144,7 @@ class InvertingPool:
         """Add a document's postings in one field (``Field.index`` items, weights
         times ``boost``); return the field's length (its frequencies' sum) if
         ``scorable``, else 0: what Whoosh's ``add_document`` does per field."""
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        terms = self._terms(fieldname)
         length = 0
         size = 0
         new = 0
@@ -152,9 +158,69 @@ class InvertingPool:
                 new += 1
             else:
                 found += (docnum, weight, value)
-        self._size += size + len(items) * _POSTING_BYTES + new * _TERM_BYTES
-        if self._size > self.limit:
-            self.save()
+        self._grown(size + len(items) * _POSTING_BYTES + new * _TERM_BYTES)
+        return length if scorable else 0
+
+    def add_terms(
+        self,
+        fieldname: str,
+        docnum: int,
+        analysed: FieldTerms,
+        *,
+        boost: float,
+        scorable: bool,
+        codes: dict[int, bytes],
+    ) -> int:
+        """:meth:`add_field` with the postings of one analysis (:func:`text_twin_terms`):
+        the same postings as the field's ``Field.index`` items, without building them.
+
+        ``codes`` (a writer's, kept from document to document) memoises the value of
+        a term found at one position only, most of a text's terms: one dict look-up
+        instead of encoding the same one-position list in every article.
+        """
+        terms = self._terms(fieldname)
+        get = terms.get
+        length = 0
+        size = 0
+        new = 0
+        if analysed.encode is not None:  # positions: PositionsFormat values
+            encode = analysed.encode
+            known = codes.get
+            for term, poslist in analysed.terms.items():
+                n = len(poslist)
+                if n == 1:
+                    value = known(poslist[0])
+                    if value is None:
+                        value = encode(poslist)
+                        if poslist[0] < _CODED_POSITIONS:
+                            codes[poslist[0]] = value
+                else:
+                    value = encode(poslist)
+                length += n
+                size += len(value)
+                weight = float(n) * boost
+                btext = term.encode("utf-8")
+                found = get(btext)
+                if found is None:
+                    terms[btext] = [docnum, weight, value]
+                    new += 1
+                else:
+                    found += (docnum, weight, value)
+        else:  # frequencies: FrequencyFormat values, pack_uint(frequency)
+            values = _FREQUENCY_VALUES
+            for term, freq in analysed.terms.items():
+                value = values[freq] if freq < len(values) else pack_uint(freq)
+                length += freq
+                size += len(value)
+                weight = float(freq) * boost
+                btext = term.encode("utf-8")
+                found = get(btext)
+                if found is None:
+                    terms[btext] = [docnum, weight, value]
+                    new += 1
+                else:
+                    found += (docnum, weight, value)
+        self._grown(size + len(analysed.terms) * _POSTING_BYTES + new * _TERM_BYTES)
         return length if scorable else 0
 
     # -- runs ------------------------------------------------------------------
@@ -480,66 +546,40 @@ def _twin(schema: Any, name: str, analyzer: GermanAnalyzer) -> str | None:
     return name if ok else None
 
 
-def text_twin_items(
-    twins: Iterable[TextTwins],
-    schema: Any,
-    fields: Mapping[str, Any],
-    *,
-    codes: dict[int, bytes] | None = None,
-) -> dict[str, list[Item]]:
-    """The postings (``Field.index`` items) of each text field of ``fields`` and of
-    the twins given the same text, from one analysis per text.
+@dataclass(frozen=True)
+class FieldTerms:
+    """One field's terms from one analysis, as :meth:`InvertingPool.add_terms` takes them.
 
-    ``codes`` (a writer's, kept from document to document) memoises the value of
-    a term found at one position only, most of a text's terms: one dict look-up
-    instead of encoding the same one-position list in every article.
+    ``terms`` maps each term to its positions, encoded as values by ``encode`` (a
+    ``PositionsFormat``'s), or with ``encode=None`` to its frequency (a
+    ``FrequencyFormat`` with field boost 1).
     """
-    out: dict[str, list[Item]] = {}
+
+    terms: Mapping[str, Any]
+    encode: Callable[[list[int]], bytes] | None = None
+
+
+def text_twin_terms(
+    twins: Iterable[TextTwins], schema: Any, fields: Mapping[str, Any]
+) -> dict[str, FieldTerms]:
+    """The terms of each text field of ``fields`` and of the twins given the same
+    text, from one analysis per text: their postings are what each field's own
+    ``Field.index`` gives (``tests/test_inversion.py`` compares them)."""
+    out: dict[str, FieldTerms] = {}
     for group in twins:
         value = fields.get(group.name)
         if not isinstance(value, str):
             continue
         positions, exact, stops = group.analyzer.index_terms(value)
-        encode = schema[group.name].format._encoded
-        if codes is None:
-            codes = {}
-        known = codes.get
-        items: list[Item] = []
-        for term, poslist in positions.items():
-            n = len(poslist)
-            if n == 1:
-                code = known(poslist[0])
-                if code is None:
-                    code = encode(poslist)
-                    if poslist[0] < _CODED_POSITIONS:
-                        codes[poslist[0]] = code
-            else:
-                code = encode(poslist)
-            items.append((term.encode("utf-8"), n, float(n), code))
-        out[group.name] = items
+        out[group.name] = FieldTerms(positions, schema[group.name].format._encoded)
         for twin, counts in ((group.exact, exact), (group.stop, stops)):
             if twin is not None and _same(fields.get(twin), value):
-                out[twin] = _frequency_items(counts)
+                out[twin] = FieldTerms(counts)
     return out
 
 
 def _same(other: Any, value: str) -> bool:
     return other is value or (isinstance(other, str) and other == value)
-
-
-def _frequency_items(counts: Mapping[str, int]) -> list[Item]:
-    """``FrequencyFormat`` items of terms with these frequencies (field boost 1):
-    what its ``word_values`` gives, value ``pack_uint(frequency)``."""
-    values = _FREQUENCY_VALUES
-    return [
-        (
-            term.encode("utf-8"),
-            freq,
-            float(freq),
-            values[freq] if freq < len(values) else pack_uint(freq),
-        )
-        for term, freq in counts.items()
-    ]
 
 
 #: ``pack_uint`` of the frequencies most terms have: one shared object each

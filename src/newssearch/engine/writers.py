@@ -55,7 +55,7 @@ from whoosh import writing
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 
-from newssearch.engine.inversion import InvertingPool, text_twin_items, text_twins
+from newssearch.engine.inversion import InvertingPool, text_twin_terms, text_twins
 from newssearch.engine.segments import whoosh_segments
 from newssearch.errors import IndexWriteError
 
@@ -77,7 +77,7 @@ class SegmentWriter(writing.SegmentWriter):
         super().__init__(ix, **kwargs)
         _use_inverting_pool(self)
         self._twins = text_twins(self.schema)
-        self._codes: dict[int, bytes] = {}  # see text_twin_items
+        self._codes: dict[int, bytes] = {}  # see InvertingPool.add_terms
         # Whoosh's add_document also writes term vectors and spelling words;
         # our schemas have neither, and a schema that has them goes Whoosh's way.
         self._whoosh_add = any(
@@ -100,7 +100,7 @@ class SegmentWriter(writing.SegmentWriter):
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
-        analysed = text_twin_items(self._twins, schema, fields, codes=self._codes)
+        analysed = text_twin_terms(self._twins, schema, fields)
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -111,10 +111,19 @@ class SegmentWriter(writing.SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    items = analysed.get(fieldname)
-                    if items is None:
+                    terms = analysed.get(fieldname)
+                    if terms is None:
                         items = list(field.index(value))
-                    length = add_field(fieldname, docnum, items, boost, field.scorable)
+                        length = add_field(fieldname, docnum, items, boost, field.scorable)
+                    else:
+                        length = pool.add_terms(
+                            fieldname,
+                            docnum,
+                            terms,
+                            boost=boost,
+                            scorable=field.scorable,
+                            codes=self._codes,
+                        )
                 stored = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
                 column = field.column_type
