@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,7 @@ from newssearch.errors import (
     IndexStateError,
     NewsSearchError,
 )
+from newssearch.forking import forked_map
 from newssearch.stories import article_signature, story_fields
 
 __all__ = [
@@ -72,6 +73,11 @@ _READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
 #: 3.6 / 2.9 s, 1,000 articles 9.0 / 5.2 s.
 PARALLEL_MIN_ARTICLES = 250
+#: The signatures of a list of this many articles are made by several processes
+#: (fewer are made faster than a process is forked; see ``_signers``) ...
+PARALLEL_SIGNATURES = 2_000
+#: ... and up to this many.
+MAX_PARALLEL_SIGNATURES = 200_000
 
 #: ``progress(done, total)`` is called after each batch of an update.
 Progress = Callable[[int, int], None]
@@ -298,7 +304,7 @@ class NewsIndex(Closing):
         with self._writing(wait):
             started = time.perf_counter()
             sign = article_signature if self.settings.stories else None
-            batch, ids, signatures = _unique(articles, sign)
+            batch, ids, signatures = _unique(articles, sign, processes=_signers(articles, procs))
             count = len(ids)
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
@@ -397,21 +403,31 @@ class NewsIndex(Closing):
 
 
 def _unique(
-    articles: Iterable[Article], sign: Callable[[Article], bytes] | None = None
+    articles: Iterable[Article],
+    sign: Callable[[Article], bytes] | None = None,
+    *,
+    processes: int = 1,
 ) -> tuple[Iterable[Article], Collection[str], dict[str, bytes]]:
     """``articles`` with each id once (its last record), their ids, and (given
     ``sign``) the signature ``sign`` makes of each (by id).
 
     What can be iterated again is read once for the ids and signatures (an id,
     a number and a signature per article are all that is held) and given back
-    to be read again; a one-shot iterator is read into a list.
+    to be read again; a one-shot iterator is read into a list.  The signatures
+    of a list are made by ``processes`` processes (:func:`~newssearch.forking.forked_map`).
     """
     signatures: dict[str, bytes] = {}
     if iter(articles) is articles:  # a generator or another iterator: read once
         by_id = {article.id: article for article in articles}
+        unique = list(by_id.values())
         if sign is not None:
-            signatures = {article_id: sign(article) for article_id, article in by_id.items()}
-        return list(by_id.values()), by_id.keys(), signatures
+            signed = forked_map(sign, unique, processes=processes)
+            signatures = dict(zip(by_id, signed, strict=True))
+        return unique, by_id.keys(), signatures
+    if sign is not None and isinstance(articles, Sequence):
+        signed = forked_map(sign, articles, processes=processes)
+        signatures = {article.id: sig for article, sig in zip(articles, signed, strict=True)}
+        sign = None  # made: not again below
     last: dict[str, int] = {}
     total = 0
     for total, article in enumerate(articles, start=1):
@@ -421,6 +437,22 @@ def _unique(
     if len(last) == total:
         return articles, last.keys(), signatures
     return _LastRecords(articles, last), last.keys(), signatures
+
+
+def _signers(articles: Iterable[Article], procs: int | None) -> int:
+    """How many processes make the signatures of an import of ``articles``: as many as
+    write it, for a list of :data:`PARALLEL_SIGNATURES` to :data:`MAX_PARALLEL_SIGNATURES`
+    articles (a generator's length is not known: one).
+
+    A forked process that reads articles copies the memory pages their texts lie
+    in (reference counts are written), so a list past the upper bound is signed
+    here alone: half the texts of a million articles would be gigabytes.
+    """
+    if not isinstance(articles, Sequence):
+        return 1
+    if not PARALLEL_SIGNATURES <= len(articles) <= MAX_PARALLEL_SIGNATURES:
+        return 1
+    return _workers(len(articles), procs)
 
 
 class _LastRecords:

@@ -87,8 +87,8 @@ from newssearch.engine.documents import stored_signature
 from newssearch.engine.postings import iter_docnums
 from newssearch.engine.segments import segment_doc_frequencies
 from newssearch.engine.storage import Store
-from newssearch.engine.writers import _die_with_parent
 from newssearch.errors import IndexStateError
+from newssearch.forking import die_with_parent
 
 __all__ = [
     "EXTENSION",
@@ -281,7 +281,7 @@ def _write_forked(groups: list[list[_Task]]) -> None:
             if pid == 0:  # the child: write, and leave without running the parent's exit code
                 status = 1
                 try:
-                    _die_with_parent(parent)  # as the parallel writer's workers
+                    die_with_parent(parent)  # as the parallel writer's workers
                     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
                     for task in group:
                         task.write()

@@ -41,13 +41,10 @@ writes is one stock Whoosh writes.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import queue
 import signal
-import sys
-import threading
 import time
 from typing import Any
 
@@ -58,11 +55,10 @@ from whoosh.util import random_name
 from newssearch.engine.inversion import InvertingPool, text_twin_terms, text_twins
 from newssearch.engine.segments import whoosh_segments
 from newssearch.errors import IndexWriteError
+from newssearch.forking import die_with_parent
 
 __all__ = ["ParallelWriter", "SegmentWriter"]
 
-#: ``prctl`` option: the signal the kernel sends a process when its parent dies.
-_PR_SET_PDEATHSIG = 1
 #: How long the parent waits on a queue before it looks whether its workers live.
 _POLL_SECONDS = 0.5
 #: How long a killed worker is given to be reaped.
@@ -307,7 +303,7 @@ class _Worker(SubWriterTask):
         self._parent = parent
 
     def run(self) -> None:
-        _die_with_parent(self._parent)
+        die_with_parent(self._parent)
         # The terminal sends Ctrl-C to the whole process group; the parent
         # cancels the import and kills its workers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -339,20 +335,3 @@ class _Failure:
 
     def __init__(self, message: str) -> None:
         self.message = message
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have this process killed when the process ``parent`` ends."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-            if os.getppid() != parent:  # it died before the request took effect
-                os._exit(1)
-            return
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(_POLL_SECONDS)
-    os._exit(1)
