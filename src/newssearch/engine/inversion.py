@@ -372,15 +372,12 @@ class _TermWriter:
         self._termpos: int = self._tindex.dbfile.tell()
         self._terms: list[bytes] = []
         self._buffered = 0
+        self._length_bytes: dict[int, int] = {}
 
     def add(self, btext: bytes, flat: Flat) -> None:
         """Write one term's postings (``flat``, in document order) and its entry."""
-        ids = flat[0::3]
-        weights = flat[1::3]
-        values = flat[2::3]
-        count = len(ids)
+        count = len(flat) // 3
         limit = self._limit
-        lengths = self._lengths
         # W3TermInfo's fields, as its add_block() accumulates them.
         total: float = 0
         minlength: int | None = None
@@ -390,78 +387,35 @@ class _TermWriter:
         posts = self._posts
         size = len(_BLOCK_MAGIC)
         posts.append(_BLOCK_MAGIC)
-        for start in range(0, count, limit):
-            end = min(start + limit, count)
-            block_ids = ids[start:end]
-            block_weights = weights[start:end]
-            n = end - start
-            stored = array("f", block_weights)  # the weights as the block keeps them
-            total += sum(stored)
-            block_max = max(0, max(block_weights))
+        step = 3 * limit
+        for start in range(0, len(flat), step):
+            part = flat[start : start + step] if count > limit else flat
+            block, weight, block_max, block_min, block_maxlen = self._block(
+                part, last=start + step >= len(flat)
+            )
+            posts.append(block)
+            size += len(block)
+            total += weight
             if block_max > maxweight:
                 maxweight = block_max
-            if lengths is None:
-                block_min: int | None = None
-                block_maxlen = 0
-            else:
-                known = [k for k in map(lengths.__getitem__, block_ids) if k]
-                block_min = min(known) if known else None
-                block_maxlen = max(known) if known else 0
             if minlength is None:
                 minlength = block_min
             elif block_min is not None:
                 minlength = min(minlength, block_min)
             if block_maxlen > maxlength:
                 maxlength = block_maxlen
-            # _mini_ids, _mini_weights, _mini_values
-            mini_ids = tuple(map(sub, block_ids, [0, *block_ids[:-1]]))
-            if stored.count(1.0) == n:
-                mini_weights: Any = None
-            elif stored.count(stored[0]) == n:
-                mini_weights = stored[0]
-            else:
-                mini_weights = tuple(stored)
-            kept = [v for v in values[start:end] if v]
-            fixedsize = self._fixedsize
-            if fixedsize is None or fixedsize < 0:
-                mini_values: Any = tuple(kept)
-            elif fixedsize == 0:
-                mini_values = None
-            else:
-                mini_values = b"".join(kept)
-            data = dumps((mini_ids, mini_weights, mini_values), 2)
-            comp = self._compression
-            if len(data) < COMPRESSION_MIN_SIZE:
-                comp = 0
-            if comp:
-                data = zlib.compress(data, comp)
-            info = dumps(
-                (
-                    n,
-                    block_ids[-1],
-                    block_max,
-                    comp,
-                    length_to_byte(block_min),
-                    length_to_byte(block_maxlen),
-                ),
-                2,
-            )
-            blocklength = len(info) + len(data)
-            if end == count:  # the last block
-                blocklength = -blocklength
-            posts += (pack_int(blocklength), info, data)
-            size += 4 + len(info) + len(data)
         self._postpos += size
+        to_byte = self._length_byte
         terminfo = (
             _TERMINFO.pack(
                 False,
                 total,
                 count,
-                0 if minlength is None else length_to_byte(minlength),
-                length_to_byte(maxlength),
+                0 if minlength is None else to_byte(minlength),
+                to_byte(maxlength),
                 maxweight,
-                ids[0],
-                ids[-1],
+                flat[0],
+                flat[-3],
             )
             + pack_long(start_offset)
             + pack_int(size)
@@ -481,6 +435,83 @@ class _TermWriter:
         self._buffered += size + len(record)
         if self._buffered >= _WRITE_BYTES:
             self.flush()
+
+    def _block(self, flat: Flat, *, last: bool) -> tuple[bytes, float, float, int | None, int]:
+        """One block of postings (``flat``, at most ``blocklimit``) as
+        ``W3PostingsWriter._write_block`` writes it, with what ``W3TermInfo.add_block``
+        takes from it: the block's bytes, the sum of its stored weights, its highest
+        weight, and its shortest (``None``: none known) and longest field length."""
+        lengths = self._lengths
+        if len(flat) == 3:  # one posting: most blocks
+            docnum, weight, value = flat
+            stored = array("f", (weight,))  # the weight as the block keeps it
+            total: float = stored[0]
+            block_max = max(0, weight)
+            known = lengths[docnum] if lengths is not None else 0
+            block_min = known or None
+            block_maxlen = known or 0
+            mini_ids: tuple[int, ...] = (docnum,)
+            mini_weights: Any = None if total == 1.0 else total if total == total else (total,)
+            kept = [value] if value else []
+        else:
+            ids = flat[0::3]
+            weights = flat[1::3]
+            n = len(ids)
+            stored = array("f", weights)
+            total = sum(stored)
+            block_max = max(0, max(weights))
+            if lengths is None:
+                block_min, block_maxlen = None, 0
+            else:
+                found = [k for k in map(lengths.__getitem__, ids) if k]
+                block_min = min(found) if found else None
+                block_maxlen = max(found) if found else 0
+            # _mini_ids and _mini_weights
+            mini_ids = tuple(map(sub, ids, [0, *ids[:-1]]))
+            if stored.count(1.0) == n:
+                mini_weights = None
+            elif stored.count(stored[0]) == n:
+                mini_weights = stored[0]
+            else:
+                mini_weights = tuple(stored)
+            kept = [v for v in flat[2::3] if v]
+        # _mini_values
+        fixedsize = self._fixedsize
+        if fixedsize is None or fixedsize < 0:
+            mini_values: Any = tuple(kept)
+        elif fixedsize == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(kept)
+        data = dumps((mini_ids, mini_weights, mini_values), 2)
+        comp = self._compression
+        if len(data) < COMPRESSION_MIN_SIZE:
+            comp = 0
+        if comp:
+            data = zlib.compress(data, comp)
+        to_byte = self._length_byte
+        info = dumps(
+            (
+                len(flat) // 3,
+                flat[-3],
+                block_max,
+                comp,
+                0 if block_min is None else to_byte(block_min),
+                to_byte(block_maxlen),
+            ),
+            2,
+        )
+        blocklength = len(info) + len(data)
+        if last:
+            blocklength = -blocklength
+        return pack_int(blocklength) + info + data, total, block_max, block_min, block_maxlen
+
+    def _length_byte(self, length: int) -> int:
+        """``length_to_byte(length)``, memoised (a bisection each time otherwise)."""
+        found = self._length_bytes.get(length)
+        if found is None:
+            found = self._length_bytes[length] = length_to_byte(length)
+        return found
 
     def flush(self) -> None:
         """Write what is buffered to the postings file and the term table."""
