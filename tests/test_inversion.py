@@ -207,6 +207,20 @@ def test_the_pool_merges_runs_term_by_term_in_document_order() -> None:
     assert spilled.runs == [] and storage.list() == []
 
 
+def test_a_term_added_both_ways_has_one_list_in_document_order() -> None:
+    """A writer merging segments adds their postings through ``add`` (Whoosh's
+    pool API) and new articles' through ``add_terms``: one term, one list."""
+    pool = InvertingPool(RamStorage(), limit=1 << 30)
+    codes: dict[int, bytes] = {}
+    for docnum in (0, 2):
+        terms = inversion.FieldTerms({"haus": 1, "maus": 2})
+        pool.add_terms("body_exact", docnum, terms, boost=1.0, scorable=True, codes=codes)
+    pool.add(("body_exact", b"haus", 1, 3.0, inversion.pack_uint(3)))
+    got = [(p[1], p[2], p[3]) for p in pool.iter_postings()]
+    haus = [(b"haus", 0, 1.0), (b"haus", 1, 3.0), (b"haus", 2, 1.0)]
+    assert got == [*haus, (b"maus", 0, 2.0), (b"maus", 2, 2.0)]
+
+
 def test_postings_added_out_of_document_order_are_written_in_order() -> None:
     pool = InvertingPool(RamStorage(), limit=1 << 30)
     for docnum in (5, 2, 9):

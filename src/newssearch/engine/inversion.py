@@ -111,6 +111,9 @@ class InvertingPool:
         self.fieldnames: set[str] = set()
         self.runs: list[str] = []
         self._fields: dict[str, dict[bytes, Flat]] = {}
+        # add_terms' postings, by term text: encoded once per term when they are
+        # sorted (_fold), not once per posting.
+        self._texts: dict[str, dict[str, Flat]] = {}
         self._size = 0
 
     # -- adding ----------------------------------------------------------------
@@ -184,7 +187,10 @@ class InvertingPool:
         a term found at one position only, most of a text's terms: one dict look-up
         instead of encoding the same one-position list in every article.
         """
-        terms = self._terms(fieldname)
+        terms = self._texts.get(fieldname)
+        if terms is None:
+            terms = self._texts[fieldname] = {}
+            self.fieldnames.add(fieldname)
         get = terms.get
         length = 0
         size = 0
@@ -205,10 +211,9 @@ class InvertingPool:
                 length += n
                 size += len(value)
                 weight = float(n) * boost
-                btext = term.encode("utf-8")
-                found = get(btext)
+                found = get(term)
                 if found is None:
-                    terms[btext] = [docnum, weight, value]
+                    terms[term] = [docnum, weight, value]
                     new += 1
                 else:
                     found += (docnum, weight, value)
@@ -219,10 +224,9 @@ class InvertingPool:
                 length += freq
                 size += len(value)
                 weight = float(freq) * boost
-                btext = term.encode("utf-8")
-                found = get(btext)
+                found = get(term)
                 if found is None:
-                    terms[btext] = [docnum, weight, value]
+                    terms[term] = [docnum, weight, value]
                     new += 1
                 else:
                     found += (docnum, weight, value)
@@ -233,6 +237,7 @@ class InvertingPool:
 
     def save(self) -> None:
         """Write what is in memory to a new run file and start empty."""
+        self._fold()
         if not self._fields:
             return
         name = f"{random_name()}.inv"
@@ -254,7 +259,22 @@ class InvertingPool:
         self._fields = {}
         self._size = 0
 
+    def _fold(self) -> None:
+        """Move :meth:`add_terms`' postings to the others, keyed by the term's bytes
+        (a term both hold gets both lists, put in document order when read)."""
+        for fieldname, texts in self._texts.items():
+            terms = self._terms(fieldname)
+            for text, flat in texts.items():
+                btext = text.encode("utf-8")
+                found = terms.get(btext)
+                if found is None:
+                    terms[btext] = flat
+                else:
+                    found += flat
+        self._texts = {}
+
     def _sorted_fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, Flat]]]]:
+        self._fold()
         for fieldname in sorted(self._fields):
             terms = self._fields[fieldname]
             yield fieldname, ((btext, terms[btext]) for btext in sorted(terms))
