@@ -18,10 +18,19 @@ from newssearch import (
     QueryError,
     Searcher,
     build_index,
+    duplicates,
     open_index,
     sample_articles,
 )
-from newssearch.duplicates import MAX_COMPARED, _sharing_keys, band_keys, signature
+from newssearch.duplicates import (
+    MAX_COMPARED,
+    SAME_STORY,
+    _sharing_keys,
+    _similar_pairs,
+    band_keys,
+    signature,
+    similarity,
+)
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import live_docnums
 from newssearch.engine.matches import Matches
@@ -235,6 +244,55 @@ def test_keys_shared_in_a_large_batch_are_grouped_as_a_dict_would(tmp_path: Path
             expected.setdefault(key, []).append(position)
     shared = sorted(members for members in expected.values() if len(members) > 1)
     assert sorted(_sharing_keys(sigs)) == shared and len(shared) >= 40 * 64 // 2
+
+
+def _components(count: int, pairs: list[tuple[int, int]]) -> set[frozenset[int]]:
+    parent = list(range(count))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for x, y in pairs:
+        parent[find(x)] = find(y)
+    groups: dict[int, set[int]] = {}
+    for x in range(count):
+        groups.setdefault(find(x), set()).add(x)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.parametrize("window", [1, 3, MAX_COMPARED])
+def test_the_stories_of_a_batch_are_those_of_checking_each_group_pair_by_pair(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All pairs checked at once (numpy) join the articles the pair-by-pair loop
+    over each key's group joined: each member against the ``window`` before it."""
+    monkeypatch.setattr(duplicates, "MAX_COMPARED", window)
+    rng = random.Random(window)
+    texts = [a.body for a in sample_articles()[:200]]
+    for text in texts[:60]:  # copies with a few words changed, some twice
+        words = text.split()
+        for _ in range(rng.randrange(1, 3)):
+            changed = [w if rng.random() > 0.1 else "anders" for w in words]
+            texts.append(" ".join(changed))
+    rng.shuffle(texts)
+    sigs = [signature("", "", t) for t in texts] + [b"", b"\x02" * 257]
+    groups: dict[int, list[int]] = {}
+    for position, sig in enumerate(sigs):
+        for key in band_keys(sig):
+            groups.setdefault(key, []).append(position)
+    expected = [
+        (x, y)
+        for members in groups.values()
+        for i, x in enumerate(members)
+        for y in members[max(0, i - window) : i]
+        if similarity(sigs[x], sigs[y]) >= SAME_STORY
+    ]
+    got = list(_similar_pairs(sigs, SAME_STORY))
+    assert _components(len(sigs), got) == _components(len(sigs), expected)
+    assert set(got) == set(expected)
+    assert len(_components(len(sigs), got)) < len(sigs) - 40  # copies were joined
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import struct
 import zlib
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import xor
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "BANDS",
@@ -92,6 +94,10 @@ _PACK = struct.Struct(f"<B{NUM_HASHES}H")
 _BAND_VALUES = struct.Struct(f"<{BANDS}I")
 _BAND_SALTS = tuple((band * 0x9E3779B9) & 0xFFFFFFFF for band in range(BANDS))
 _LOW_BITS = sum(1 << (16 * i) for i in range(NUM_HASHES))  # the lowest bit of each value
+#: Signatures turned into band keys at once, and pairs compared at once (bounds
+#: on the temporary arrays: 50,000 signatures' keys take 25 MB).
+_SIGNATURES_AT_ONCE = 50_000
+_PAIRS_AT_ONCE = 65_536
 #: ASCII punctuation and symbols become spaces (bytes.translate runs in C).
 _PUNCT = bytes(
     0x20 if (chr(c).isascii() and not chr(c).isalnum() and c != 0x5F) else c for c in range(256)
@@ -271,17 +277,12 @@ def assign_stories(
             x = parent[x]
         return x
 
-    # Within the batch: the groups of articles that share a band key, each
-    # article checked against the MAX_COMPARED before it in the group.
-    lanes = [_lanes(sig) or 0 for sig in sigs]  # an empty signature is in no group
-    for members in _sharing_keys(sigs):
-        for i, x in enumerate(members):
-            mine = lanes[x]
-            for y in members[max(0, i - MAX_COMPARED) : i]:
-                a, b = find(x), find(y)
-                if a != b and _equal_lanes(mine, lanes[y]) / NUM_HASHES >= threshold:
-                    a, b = (a, b) if ids[a] < ids[b] else (b, a)
-                    parent[b] = a  # the smaller id is the root
+    # Within the batch: the same stories among the articles that share a band key.
+    for x, y in _similar_pairs(sigs, threshold):
+        a, b = find(x), find(y)
+        if a != b:
+            a, b = (a, b) if ids[a] < ids[b] else (b, a)
+            parent[b] = a  # the smaller id is the root
 
     # Against the index: the best indexed match of each group.
     best: dict[int, tuple[float, str]] = {}
@@ -314,30 +315,111 @@ def assign_stories(
     return {article_id: labels[find(x)] for x, article_id in enumerate(ids)}
 
 
+def _similar_pairs(sigs: Sequence[bytes], threshold: float) -> Iterator[tuple[int, int]]:
+    """Pairs of positions in ``sigs`` of the same story: in each group of signatures
+    that share a band key (in position order), each checked against the
+    :data:`MAX_COMPARED` before it, kept if their :func:`similarity` reaches
+    ``threshold``.
+
+    Which articles end up one story depends only on these pairs (a pair whose
+    articles are joined already changes nothing), so all of them are checked at
+    once: numpy compares the 128 values of every pair of a part of the keys.
+    """
+    lanes = _lane_matrix(sigs)
+    for part in _key_parts(sigs):
+        for xs, ys in _candidate_pairs(part):
+            for lo in range(0, len(xs), _PAIRS_AT_ONCE):
+                x, y = xs[lo : lo + _PAIRS_AT_ONCE], ys[lo : lo + _PAIRS_AT_ONCE]
+                equal = np.count_nonzero(lanes[x] == lanes[y], axis=1)
+                same = equal / NUM_HASHES >= threshold
+                yield from zip(x[same].tolist(), y[same].tolist(), strict=True)
+
+
 def _sharing_keys(sigs: Sequence[bytes]) -> Iterator[list[int]]:
     """The positions in ``sigs`` of the signatures that share a band key, for each key
-    that two or more share (in order).
+    that two or more share (in key order, positions in order)."""
+    for part in _key_parts(sigs):
+        starts, ends = _runs(part >> np.uint64(32))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end - start > 1:
+                yield (part[start:end] & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()
 
-    The keys are held as ``key << 32 | position`` in 256 arrays by their top
-    byte, 8 bytes a key, and each array is sorted on its own: a million
-    articles take 512 MB, not the gigabytes a dict of lists would.
+
+def _key_parts(sigs: Sequence[bytes]) -> Iterator[npt.NDArray[np.uint64]]:
+    """Every band key of ``sigs`` as ``key << 32 | position``, sorted, in 256 parts
+    by the key's top byte (in order).
+
+    8 bytes a key, held once: a million articles take 512 MB, and sorting a part
+    at a time adds little to that.
     """
-    parts = [array("Q") for _ in range(256)]
-    for position, sig in enumerate(sigs):
-        for key in band_keys(sig):
-            parts[key >> 24].append(key << 32 | position)
-    for k, part in enumerate(parts):
-        entries = sorted(part)
-        parts[k] = array("Q")  # sorted, the array is not needed any more
-        i, end = 0, len(entries)
-        while i < end:
-            key = entries[i] >> 32
-            j = i + 1
-            while j < end and entries[j] >> 32 == key:
-                j += 1
-            if j - i > 1:
-                yield [entry & 0xFFFFFFFF for entry in entries[i:j]]
-            i = j
+    parts: list[list[npt.NDArray[np.uint64]]] = [[] for _ in range(256)]
+    salts = np.array(_BAND_SALTS, dtype=np.uint32)
+    for lo in range(0, len(sigs), _SIGNATURES_AT_ONCE):
+        chunk = range(lo, min(lo + _SIGNATURES_AT_ONCE, len(sigs)))
+        valid = [i for i in chunk if _ours(sigs[i])]
+        if not valid:
+            continue
+        values = np.frombuffer(b"".join(sigs[i][1:] for i in valid), dtype="<u4")
+        keys = (values.reshape(len(valid), BANDS) ^ salts).astype(np.uint64)
+        entries = (keys << np.uint64(32)) | np.array(valid, dtype=np.uint64)[:, None]
+        entries = entries.ravel()
+        top = (entries >> np.uint64(56)).astype(np.intp)
+        order = np.argsort(top, kind="stable")
+        bounds = np.searchsorted(top[order], np.arange(257))
+        for k in range(256):
+            if bounds[k] < bounds[k + 1]:
+                parts[k].append(entries[order[bounds[k] : bounds[k + 1]]])
+    for k in range(256):
+        if parts[k]:
+            part = np.concatenate(parts[k])
+            parts[k] = []
+            part.sort()
+            yield part
+
+
+def _runs(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end of each run of equal values in the sorted ``keys``."""
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate(([0], change)).astype(np.intp)
+    ends = np.concatenate((change, [len(keys)])).astype(np.intp)
+    return starts, ends
+
+
+def _candidate_pairs(
+    part: npt.NDArray[np.uint64],
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """For sorted ``key << 32 | position`` entries, the pairs of positions (later,
+    earlier) of each key's group of two or more, the earlier ones up to
+    :data:`MAX_COMPARED` before the later one in the group."""
+    starts, ends = _runs(part >> np.uint64(32))
+    shared = ends - starts > 1
+    if not shared.any():
+        return
+    starts, ends = starts[shared], ends[shared]
+    # The entries of the shared keys, in order, each with where its group starts among them.
+    sizes = ends - starts
+    offsets = np.cumsum(sizes) - sizes
+    at = np.arange(int(sizes.sum()))
+    positions = (part[np.repeat(starts - offsets, sizes) + at] & np.uint64(0xFFFFFFFF)).astype(
+        np.intp
+    )
+    group_start = np.repeat(offsets, sizes)
+    for back in range(1, min(MAX_COMPARED, int(sizes.max()) - 1) + 1):
+        later = at[back:][at[back:] - back >= group_start[back:]]
+        if len(later):
+            yield positions[later], positions[later - back]
+
+
+def _lane_matrix(sigs: Sequence[bytes]) -> npt.NDArray[np.uint16]:
+    """The 128 values of each signature, one row per position (zeros: not one of ours)."""
+    empty = bytes(NUM_HASHES * 2)
+    rows = b"".join(sig[1:] if _ours(sig) else empty for sig in sigs)
+    return np.frombuffer(rows, dtype="<u2").reshape(len(sigs), NUM_HASHES)
+
+
+def _ours(sig: bytes) -> bool:
+    """Whether ``sig`` is a signature of this version (not ``b""`` or a foreign one)."""
+    return len(sig) == _PACK.size and sig[0] == SIGNATURE_VERSION
 
 
 def _free_label(
