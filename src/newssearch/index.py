@@ -74,7 +74,7 @@ _READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 #: 3.6 / 2.9 s, 1,000 articles 9.0 / 5.2 s.
 PARALLEL_MIN_ARTICLES = 250
 #: The signatures of a list of this many articles are made by several processes
-#: (fewer are made faster than a process is forked; see ``_signers``) ...
+#: (see ``_signers``; one process makes 2,000 in about 0.2 s) ...
 PARALLEL_SIGNATURES = 2_000
 #: ... and up to this many.
 MAX_PARALLEL_SIGNATURES = 200_000

@@ -94,7 +94,7 @@ _BLOCK_MAGIC: Final = WHOOSH3_HEADER_MAGIC
 _TERMINFO: Final = W3TermInfo._struct
 #: A term table record's key and value lengths (``whoosh.filedb.filetables``).
 _KEY_VALUE_LENGTHS: Final = struct.Struct("!ii")
-#: Positions below this have their one-position value memoised (``text_twin_items``).
+#: Positions below this have their one-position value memoised (``InvertingPool.add_terms``).
 _CODED_POSITIONS: Final = 1 << 16
 #: Postings and term records are written when this many bytes are buffered.
 _WRITE_BYTES: Final = 1 << 20
@@ -388,7 +388,8 @@ class _TermWriter:
     (``OrderedHashWriter.add``): about 19 µs a term in Python calls.  This
     does the same with one pass over each block, and writes the postings and
     the term table in large pieces.  ``tests/test_inversion.py`` checks that
-    the term and postings files equal those of Whoosh's own writer.
+    the term and postings files equal those of Whoosh's own writer (given the
+    same :data:`COMPRESSED_MIN`).
     """
 
     def __init__(self, fieldwriter: Any, field_lengths: list[int] | None) -> None:
