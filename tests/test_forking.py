@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections.abc import Iterable, Iterator
 
 import pytest
 
+from newssearch import Article
 from newssearch import index as index_module
 from newssearch.bench.corpus import corpus
 from newssearch.forking import forked_map
@@ -75,16 +77,34 @@ def test_an_error_here_stops_the_children() -> None:
     assert _no_children()
 
 
-def test_an_import_signs_a_list_in_several_processes_as_in_one(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("kind", ["list", "iterator", "reiterable"])
+def test_an_import_signs_in_several_processes_as_in_one(
+    kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles = list(corpus(300))
     articles.append(articles[5])  # an id twice: its last record counts
-    monkeypatch.setattr(index_module, "PARALLEL_SIGNATURES", 100)
-    assert index_module._signers(articles, None) == index_module._workers(len(articles), None)
-    assert index_module._signers(iter(articles), None) == 1
+    monkeypatch.setattr(index_module, "PARALLEL_SIGNATURES", 40)
+    monkeypatch.setattr(index_module, "SIGNED_AT_ONCE", 70)  # chunks of 70, the last of 21
+    signed: list[int] = []
+
+    def sign(article: Article) -> bytes:
+        signed.append(os.getpid())
+        return article_signature(article)
+
+    class Again:
+        def __iter__(self) -> Iterator[Article]:
+            return iter(articles)
+
+    given: Iterable[Article] = {
+        "list": articles,
+        "iterator": iter(articles),
+        "reiterable": Again(),
+    }[kind]
     want = {a.id: article_signature(a) for a in articles}
-    for given in (articles, iter(articles)):
-        _, ids, signatures = index_module._unique(given, article_signature, processes=2)
-        assert signatures == want
-        assert list(ids) == list(want)
+    _, ids, signatures = index_module._unique(given, sign, processes=2)
+    assert signatures == want
+    assert list(ids) == list(want)
+    # Signed here: the first half of each chunk of 70 (4 × 35), and all of the
+    # last one, of fewer than 40 (21 records; 20 articles of an iterator, read
+    # into one list an id at a time); the other halves in a child each.
+    assert len(signed) == 4 * 35 + (20 if kind == "iterator" else 21)

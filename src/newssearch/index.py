@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +73,11 @@ _READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 #: On 2 cores, one process / two: 100 articles 1.8 / 1.9 s, 300 articles
 #: 3.6 / 2.9 s, 1,000 articles 9.0 / 5.2 s.
 PARALLEL_MIN_ARTICLES = 250
-#: The signatures of a list of this many articles are made by several processes
-#: (see ``_signers``; one process makes 2,000 in about 0.2 s) ...
+#: The signatures of an import are made this many articles at a time ...
+SIGNED_AT_ONCE = 10_000
+#: ... each batch of at least this many by as many processes as may write the
+#: import (one process makes 2,000 in about 0.2 s; a fork takes milliseconds).
 PARALLEL_SIGNATURES = 2_000
-#: ... and up to this many.
-MAX_PARALLEL_SIGNATURES = 200_000
 
 #: ``progress(done, total)`` is called after each batch of an update.
 Progress = Callable[[int, int], None]
@@ -304,7 +304,7 @@ class NewsIndex(Closing):
         with self._writing(wait):
             started = time.perf_counter()
             sign = article_signature if self.settings.stories else None
-            batch, ids, signatures = _unique(articles, sign, processes=_signers(articles, procs))
+            batch, ids, signatures = _unique(articles, sign, processes=_signers(procs))
             count = len(ids)
             with self._store.reader() as reader:
                 empty = reader.doc_count_all() == 0  # a new index: no lookups per article
@@ -414,45 +414,58 @@ def _unique(
     What can be iterated again is read once for the ids and signatures (an id,
     a number and a signature per article are all that is held) and given back
     to be read again; a one-shot iterator is read into a list.  The signatures
-    of a list are made by ``processes`` processes (:func:`~newssearch.forking.forked_map`).
+    are made :data:`SIGNED_AT_ONCE` articles at a time, by ``processes``
+    processes when there are at least :data:`PARALLEL_SIGNATURES`
+    (:func:`~newssearch.forking.forked_map`).
     """
     signatures: dict[str, bytes] = {}
     if iter(articles) is articles:  # a generator or another iterator: read once
         by_id = {article.id: article for article in articles}
         unique = list(by_id.values())
         if sign is not None:
-            signed = forked_map(sign, unique, processes=processes)
-            signatures = dict(zip(by_id, signed, strict=True))
+            for start in range(0, len(unique), SIGNED_AT_ONCE):
+                chunk = unique[start : start + SIGNED_AT_ONCE]
+                _sign(signatures, chunk, sign, processes)
         return unique, by_id.keys(), signatures
-    if sign is not None and isinstance(articles, Sequence):
-        signed = forked_map(sign, articles, processes=processes)
-        signatures = {article.id: sig for article, sig in zip(articles, signed, strict=True)}
-        sign = None  # made: not again below
     last: dict[str, int] = {}
     total = 0
+    chunk = []
     for total, article in enumerate(articles, start=1):
         last[article.id] = total
         if sign is not None:
-            signatures[article.id] = sign(article)
+            chunk.append(article)
+            if len(chunk) == SIGNED_AT_ONCE:
+                _sign(signatures, chunk, sign, processes)
+                chunk = []
+    if sign is not None and chunk:
+        _sign(signatures, chunk, sign, processes)
     if len(last) == total:
         return articles, last.keys(), signatures
     return _LastRecords(articles, last), last.keys(), signatures
 
 
-def _signers(articles: Iterable[Article], procs: int | None) -> int:
-    """How many processes make the signatures of an import of ``articles``: as many as
-    write it, for a list of :data:`PARALLEL_SIGNATURES` to :data:`MAX_PARALLEL_SIGNATURES`
-    articles (a generator's length is not known: one).
+def _sign(
+    signatures: dict[str, bytes],
+    articles: list[Article],
+    sign: Callable[[Article], bytes],
+    processes: int,
+) -> None:
+    """Add the signatures ``sign`` makes of ``articles`` (a later record of an id wins).
 
-    A forked process that reads articles copies the memory pages their texts lie
-    in (reference counts are written), so a list past the upper bound is signed
-    here alone: half the texts of a million articles would be gigabytes.
+    A forked process that reads articles copies the memory pages their texts
+    lie in (reference counts are written): a part of one chunk, not of the
+    whole import, which may be a million articles held in memory.
     """
-    if not isinstance(articles, Sequence):
-        return 1
-    if not PARALLEL_SIGNATURES <= len(articles) <= MAX_PARALLEL_SIGNATURES:
-        return 1
-    return _workers(len(articles), procs)
+    if len(articles) < PARALLEL_SIGNATURES:
+        processes = 1
+    signed = forked_map(sign, articles, processes=processes)
+    for article, signature in zip(articles, signed, strict=True):
+        signatures[article.id] = signature
+
+
+def _signers(procs: int | None) -> int:
+    """How many processes make the signatures of an import: as many as may write it."""
+    return _workers(PARALLEL_MIN_ARTICLES, procs)
 
 
 class _LastRecords:
