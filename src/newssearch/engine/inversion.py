@@ -198,40 +198,19 @@ class InvertingPool:
         size = 0
         new = 0
         if analysed.encode is not None:  # positions: PositionsFormat values
-            encode = analysed.encode
-            known = codes.get
-            for term, poslist in analysed.terms.items():
-                n = len(poslist)
-                if n == 1:
-                    value = known(poslist[0])
-                    if value is None:
-                        value = encode(poslist)
-                        if poslist[0] < _CODED_POSITIONS:
-                            codes[poslist[0]] = value
-                else:
-                    value = encode(poslist)
-                length += n
-                size += len(value)
-                weight = float(n) * boost
-                found = get(term)
-                if found is None:
-                    terms[term] = [docnum, weight, value]
-                    new += 1
-                else:
-                    found += (docnum, weight, value)
+            entries = _position_values(analysed.terms, analysed.encode, codes)
         else:  # frequencies: FrequencyFormat values, pack_uint(frequency)
-            values = _FREQUENCY_VALUES
-            for term, freq in analysed.terms.items():
-                value = values[freq] if freq < len(values) else pack_uint(freq)
-                length += freq
-                size += len(value)
-                weight = float(freq) * boost
-                found = get(term)
-                if found is None:
-                    terms[term] = [docnum, weight, value]
-                    new += 1
-                else:
-                    found += (docnum, weight, value)
+            entries = _frequency_values(analysed.terms)
+        for term, n, value in entries:
+            length += n
+            size += len(value)
+            weight = float(n) * boost
+            found = get(term)
+            if found is None:
+                terms[term] = [docnum, weight, value]
+                new += 1
+            else:
+                found += (docnum, weight, value)
         self._grown(size + len(analysed.terms) * _POSTING_BYTES + new * _TERM_BYTES)
         return length if scorable else 0
 
@@ -349,6 +328,33 @@ class InvertingPool:
         if writer is not None:
             writer.flush()
             fieldwriter.finish_field()
+
+
+def _position_values(
+    positions: Mapping[str, list[int]],
+    encode: Callable[[list[int]], bytes],
+    codes: dict[int, bytes],
+) -> Iterator[tuple[str, int, bytes]]:
+    """Each term with its frequency and ``PositionsFormat`` value; the value of a
+    term at one position only is kept in ``codes`` (see :meth:`InvertingPool.add_terms`)."""
+    known = codes.get
+    for term, poslist in positions.items():
+        if len(poslist) == 1:
+            value = known(poslist[0])
+            if value is None:
+                value = encode(poslist)
+                if poslist[0] < _CODED_POSITIONS:
+                    codes[poslist[0]] = value
+            yield term, 1, value
+        else:
+            yield term, len(poslist), encode(poslist)
+
+
+def _frequency_values(counts: Mapping[str, int]) -> Iterator[tuple[str, int, bytes]]:
+    """Each term with its frequency and ``FrequencyFormat`` value (``pack_uint``)."""
+    values = _FREQUENCY_VALUES
+    for term, freq in counts.items():
+        yield term, freq, values[freq] if freq < len(values) else pack_uint(freq)
 
 
 def _write_record(f: Any, record: tuple[str, list[tuple[bytes, Flat]]]) -> None:
