@@ -412,8 +412,9 @@ def _unique(
     ``sign``) the signature ``sign`` makes of each (by id).
 
     What can be iterated again is read once for the ids and signatures (an id,
-    a number and a signature per article are all that is held) and given back
-    to be read again; a one-shot iterator is read into a list.  The signatures
+    a number and a signature per article are all that is held, and the batch
+    of articles being signed) and given back to be read again; a one-shot
+    iterator is read into a list.  The signatures
     are made :data:`SIGNED_AT_ONCE` articles at a time, by ``processes``
     processes when there are at least :data:`PARALLEL_SIGNATURES`
     (:func:`~newssearch.forking.forked_map`).
