@@ -53,11 +53,12 @@ from typing import Any, Final
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util import random_name
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from newssearch.analysis.chain import GermanAnalyzer
 from newssearch.engine.postings import FrequencyFormat, PositionsFormat
 from newssearch.engine.schema import exact_field, stopword_field
+from newssearch.engine.segments import field_length_bytes
 
 __all__ = ["FieldTerms", "InvertingPool", "TextTwins", "text_twin_terms", "text_twins"]
 
@@ -96,6 +97,8 @@ _TERMINFO: Final = W3TermInfo._struct
 _KEY_VALUE_LENGTHS: Final = struct.Struct("!ii")
 #: Positions below this have their one-position value memoised (``InvertingPool.add_terms``).
 _CODED_POSITIONS: Final = 1 << 16
+#: The length each stored length byte stands for (0: none).
+_DECODED_LENGTHS: Final = tuple(byte_to_length(b) if b else 0 for b in range(256))
 #: Postings and term records are written when this many bytes are buffered.
 _WRITE_BYTES: Final = 1 << 20
 
@@ -380,8 +383,13 @@ def _field_lengths(lengths: Any, fieldname: str, doccount: int) -> list[int] | N
     0 for none), or ``None`` without a length reader."""
     if lengths is None:
         return None
-    get = lengths.doc_field_length_reader(fieldname)
-    return [get(docnum) or 0 for docnum in range(doccount)]
+    stored = field_length_bytes(lengths, fieldname)
+    if stored is None:  # lengths stored some other way: a look-up per document
+        get = lengths.doc_field_length_reader(fieldname)
+        return [get(docnum) or 0 for docnum in range(doccount)]
+    if not stored:
+        return [0] * doccount
+    return list(map(_DECODED_LENGTHS.__getitem__, stored))
 
 
 class _TermWriter:

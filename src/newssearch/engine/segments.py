@@ -740,14 +740,15 @@ class _PerDocReader(W3PerDocReader):
 
 
 def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
-    """The length of ``fieldname`` in each document of the segment ``reader``,
+    """The length of ``fieldname`` in each document of the segment ``reader`` (a
+    segment reader, or the per-document reader of a segment being written),
     one byte a document as Whoosh 3 stores it (:func:`byte_to_length` decodes
     it; ``0``: none), read at once instead of a column look-up per document
     (a million of them took seconds).  ``b""`` when the segment stores no
     lengths for the field (Whoosh then gives every document the caller's
     default); ``None`` when they are stored some other way (the caller asks
     :meth:`doc_field_length` then)."""
-    perdoc = getattr(reader, "_perdoc", None)
+    perdoc = reader if isinstance(reader, W3PerDocReader) else getattr(reader, "_perdoc", None)
     if not isinstance(perdoc, W3PerDocReader):
         return None
     column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
