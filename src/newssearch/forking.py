@@ -6,7 +6,7 @@ The writers fork: the parallel writer's workers
 the wire-copy signatures of a large import on every CPU.  A child asks the
 kernel to kill it when its parent dies (:func:`die_with_parent`), ignores
 SIGINT (the parent handles Ctrl-C) and leaves with ``os._exit``, never
-running the parent's exit code.
+running the parent's exit code (:func:`fork_child`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from functools import partial
 from typing import IO, TypeVar
 
-__all__ = ["die_with_parent", "forked_map"]
+__all__ = ["die_with_parent", "fork_child", "forked_map"]
 
 T = TypeVar("T")
 
@@ -51,6 +52,24 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+def fork_child(work: Callable[[], object]) -> int:
+    """Run ``work`` in a forked child that dies with this process, leaves Ctrl-C to
+    it, and exits with status 0 if ``work`` returned, 1 if it raised (no
+    traceback, none of this process's exit code); the child's pid."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            die_with_parent(parent)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
 def forked_map(func: Callable[[T], bytes], items: Sequence[T], *, processes: int) -> list[bytes]:
     """``[func(item) for item in items]``, the items split into ``processes``
     consecutive parts, all but the first computed in forked children.
@@ -66,26 +85,20 @@ def forked_map(func: Callable[[T], bytes], items: Sequence[T], *, processes: int
     if processes < 2 or not hasattr(os, "fork"):
         return [func(item) for item in items]
     bounds = [count * k // processes for k in range(processes + 1)]
-    parent = os.getpid()
     children: list[tuple[int, int, int, IO[bytes]]] = []
     reaped: set[int] = set()
+
+    def compute(lo: int, hi: int, out: IO[bytes]) -> None:
+        for i in range(lo, hi):
+            result = func(items[i])
+            out.write(len(result).to_bytes(_LENGTH_BYTES, "little") + result)
+        out.flush()
+
     try:
         for k in range(1, processes):
             lo, hi = bounds[k], bounds[k + 1]
             out: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
-            pid = os.fork()
-            if pid == 0:  # the child: compute its part, and leave
-                status = 1
-                try:
-                    die_with_parent(parent)
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
-                    for i in range(lo, hi):
-                        result = func(items[i])
-                        out.write(len(result).to_bytes(_LENGTH_BYTES, "little") + result)
-                    out.flush()
-                    status = 0
-                finally:
-                    os._exit(status)
+            pid = fork_child(partial(compute, lo, hi, out))
             children.append((pid, lo, hi, out))
         results = [func(items[i]) for i in range(bounds[0], bounds[1])]
         for pid, lo, hi, out in children:

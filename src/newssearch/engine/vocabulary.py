@@ -76,6 +76,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from heapq import merge, nsmallest
 from itertools import pairwise
 from pathlib import Path
@@ -88,7 +89,7 @@ from newssearch.engine.postings import iter_docnums
 from newssearch.engine.segments import segment_doc_frequencies
 from newssearch.engine.storage import Store
 from newssearch.errors import IndexStateError
-from newssearch.forking import die_with_parent
+from newssearch.forking import fork_child
 
 __all__ = [
     "EXTENSION",
@@ -274,23 +275,10 @@ def _write_forked(groups: list[list[_Task]]) -> None:
     """Write the files of ``groups[0]`` here and those of each other group in a forked
     child process, which reads the segments through the readers it inherits."""
     children = []
-    parent = os.getpid()
     try:
         for group in groups[1:]:
-            pid = os.fork()
-            if pid == 0:  # the child: write, and leave without running the parent's exit code
-                status = 1
-                try:
-                    die_with_parent(parent)  # as the parallel writer's workers
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-                    for task in group:
-                        task.write()
-                    status = 0
-                finally:
-                    os._exit(status)
-            children.append(pid)
-        for task in groups[0]:
-            task.write()
+            children.append(fork_child(partial(_write_all, group)))
+        _write_all(groups[0])
     finally:
         for pid in children:
             with suppress(ChildProcessError):
@@ -298,6 +286,11 @@ def _write_forked(groups: list[list[_Task]]) -> None:
                     with suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+
+
+def _write_all(tasks: list[_Task]) -> None:
+    for task in tasks:
+        task.write()
 
 
 def _path(folder: Path | str, segment: str) -> Path:
