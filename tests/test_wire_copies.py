@@ -7,8 +7,10 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newssearch import (
@@ -25,7 +27,8 @@ from newssearch import (
 from newssearch.duplicates import (
     MAX_COMPARED,
     SAME_STORY,
-    _sharing_keys,
+    _key_parts,
+    _runs,
     _similar_pairs,
     band_keys,
     signature,
@@ -233,6 +236,16 @@ def test_copies_are_found_when_the_vocabulary_files_are_gone(tmp_path: Path) -> 
         voc.write_bytes(voc.read_bytes()[:100])  # damaged: the stored signatures are read
         index.update([ARTICLES[2]])
         assert stories(index)["kur-1"] == "apa-1"
+
+
+def _sharing_keys(sigs: list[bytes]) -> Iterator[list[int]]:
+    """The positions of the signatures sharing each key that two or more share, as the
+    key parts and their runs give them to ``_candidate_pairs``."""
+    for part in _key_parts(sigs):
+        starts, ends = _runs(part >> np.uint64(32))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end - start > 1:
+                yield (part[start:end] & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()
 
 
 def test_keys_shared_in_a_large_batch_are_grouped_as_a_dict_would(tmp_path: Path) -> None:

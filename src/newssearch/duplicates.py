@@ -335,16 +335,6 @@ def _similar_pairs(sigs: Sequence[bytes], threshold: float) -> Iterator[tuple[in
                 yield from zip(x[same].tolist(), y[same].tolist(), strict=True)
 
 
-def _sharing_keys(sigs: Sequence[bytes]) -> Iterator[list[int]]:
-    """The positions in ``sigs`` of the signatures that share a band key, for each key
-    that two or more share (in key order, positions in order)."""
-    for part in _key_parts(sigs):
-        starts, ends = _runs(part >> np.uint64(32))
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            if end - start > 1:
-                yield (part[start:end] & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()
-
-
 def _key_parts(sigs: Sequence[bytes]) -> Iterator[npt.NDArray[np.uint64]]:
     """Every band key of ``sigs`` as ``key << 32 | position``, sorted, in 256 parts
     by the key's top byte (in order).
