@@ -120,6 +120,7 @@ class Accumulator:
         self._searcher = searcher
         self._context = searcher.context()
         self._norms: dict[tuple[int, str, float, float], NDArray[np.float64]] = {}
+        self._deleted: dict[int, Ids | None] = {}
         self._terms: BoundedCache[tuple[int, str, str], _Term | None] = BoundedCache(_TERM_LIMIT)
         self.blocks = blocks if blocks is not None else BlockCache()
         self._deadline: float | None = None
@@ -198,6 +199,18 @@ class Accumulator:
                 )
             self._norms[key] = norms
         return norms
+
+    def deleted(self, sub: Any) -> Ids | None:
+        """The deleted documents of the segment ``sub`` (``None``: none), as an array
+        made once per segment reader, not once per term."""
+        reader = sub.reader()
+        key = id(reader)
+        if key not in self._deleted:
+            found: frozenset[int] = reader.deleted_docs_set
+            self._deleted[key] = (
+                np.fromiter(found, dtype=np.int64, count=len(found)) if found else None
+            )
+        return self._deleted[key]
 
     def term(self, sub: Any, fieldname: str, text: str) -> _Term | None:
         """What scoring ``fieldname:text`` on the segment ``sub`` needs (see :class:`_Term`)."""
@@ -363,11 +376,8 @@ class _Segment:
 
     def _live(self, docnums: Ids) -> NDArray[np.bool_] | None:
         """Which of ``docnums`` are not deleted; ``None`` when the segment has no deletions."""
-        deleted: frozenset[int] = self._sub.reader().deleted_docs_set
-        if not deleted:
-            return None
-        gone = np.fromiter(deleted, dtype=np.int64, count=len(deleted))
-        return np.isin(docnums, gone, invert=True)
+        gone = self._owner.deleted(self._sub)
+        return None if gone is None else np.isin(docnums, gone, invert=True)
 
     def _postings(
         self, fieldname: str, term: _Term, *, positions: bool, deadline: bool
