@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from whoosh.analysis import Composable, Filter, LowercaseFilter
@@ -41,7 +41,7 @@ from newssearch.analysis.tokenizer import GermanToken, GermanTokenizer, Piece, T
 from newssearch.cache import BoundedCache
 from newssearch.config import AnalyzerConfig
 
-__all__ = ["GermanAnalyzer"]
+__all__ = ["GermanAnalyzer", "TwinEntry"]
 
 #: Bound of the per-analyzer chunk cache; cleared when full.
 _CACHE_LIMIT = 300_000
@@ -54,7 +54,7 @@ _Entry = tuple[tuple[Piece, ...], int]
 #: What one pass makes of a chunk for a field and its twins (:meth:`index_terms`):
 #: the chain's terms with their positions relative to the chunk, the positions
 #: the chunk takes, its exact forms and its stopwords.
-_TwinEntry = tuple[tuple[tuple[str, int], ...], int, tuple[str, ...], tuple[str, ...]]
+TwinEntry = tuple[tuple[tuple[str, int], ...], int, tuple[str, ...], tuple[str, ...]]
 
 
 def _filters(config: AnalyzerConfig, *, exact: bool, stops: StopMode) -> tuple[Filter, ...]:
@@ -99,8 +99,9 @@ class GermanAnalyzer(Composable):
         self._filters_no_morph = tuple(f for f in self._filters if not f.is_morph)
         self._chain: CompositeAnalyzer | None = None
         self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
-        self._twin_cache: BoundedCache[str, _TwinEntry] = BoundedCache(_CACHE_LIMIT)
+        self._twin_cache: BoundedCache[str, TwinEntry] = BoundedCache(_CACHE_LIMIT)
         self._marker: GermanAnalyzer | None = None
+        self._analysed: list[str] | None = None  # see record_analysed()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config, "exact": self.exact, "stops": self.stops}
@@ -279,7 +280,7 @@ class GermanAnalyzer(Composable):
             pos += advance
         return positions, Counter(exact), Counter(stops)
 
-    def _twin_miss(self, chunk: str) -> _TwinEntry:
+    def _twin_miss(self, chunk: str) -> TwinEntry:
         """Analyse a chunk for :meth:`index_terms` and keep it in the twin cache."""
         pieces, advance = self._cache.get(chunk) or self.analyze_chunk(chunk)
         if self._marker is None:
@@ -294,7 +295,39 @@ class GermanAnalyzer(Composable):
             tuple(exact_terms),
             tuple(stop_terms),
         )
+        if self._analysed is not None:
+            self._analysed.append(chunk)
         return self._twin_cache.put(chunk, entry)
+
+    def record_analysed(self) -> None:
+        """From now on, note each chunk :meth:`index_terms` analyses (for
+        :meth:`take_analysed`): processes writing one import share their work."""
+        if self._analysed is None:
+            self._analysed = []
+
+    def take_analysed(self) -> list[tuple[str, TwinEntry]]:
+        """What :meth:`index_terms` made of each chunk it analysed since the last
+        call (and since :meth:`record_analysed`), to be given to another
+        process's analyzer of the same configuration (:meth:`add_analysed`)."""
+        chunks = self._analysed
+        if not chunks:
+            return []
+        self._analysed = []
+        get = self._twin_cache.get
+        # A chunk may have left the cache since (it is emptied when full).
+        return [(chunk, entry) for chunk in chunks if (entry := get(chunk)) is not None]
+
+    def add_analysed(self, entries: Iterable[tuple[str, TwinEntry]]) -> int:
+        """Keep what another analyzer of this configuration made of some chunks
+        (its :meth:`take_analysed`), so that :meth:`index_terms` does not analyse
+        them again; the number of chunks that were new here."""
+        cache = self._twin_cache
+        new = 0
+        for chunk, entry in entries:
+            if chunk not in cache:
+                cache.put(chunk, entry)
+                new += 1
+        return new
 
     def find(self, value: str, terms: Container[str]) -> Iterator[tuple[int, int, str]]:
         """``(startchar, endchar, term)`` of each token of ``value`` (as indexed)

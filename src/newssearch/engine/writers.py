@@ -30,7 +30,10 @@ Both writers keep a segment's postings in an
 external-sort pool and write them straight to the codec
 (:mod:`newssearch.engine.inversion`); :class:`SegmentWriter` (every worker
 of the parallel writer is one) also analyses each text once for the field
-and its twins.
+and its twins.  The workers share what they analyse
+(:class:`~newssearch.analysis.sharing.ChunkExchange`, files in the writer's
+temporary storage): a word one worker analysed is not analysed again by the
+others.
 
 Both writers here (:class:`ParallelWriter` and the single-process
 :class:`SegmentWriter`) commit the segments they read from the TOC as the
@@ -53,6 +56,8 @@ from whoosh import writing
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 
+from newssearch.analysis.chain import GermanAnalyzer
+from newssearch.analysis.sharing import ChunkExchange
 from newssearch.engine.inversion import InvertingPool, text_twin_terms, text_twins
 from newssearch.engine.segments import whoosh_segments
 from newssearch.errors import IndexWriteError
@@ -76,6 +81,10 @@ class SegmentWriter(writing.SegmentWriter):
         super().__init__(ix, **kwargs)
         _use_inverting_pool(self)
         self._twins = text_twins(self.schema)
+        # Each analyzer once (text fields of one configuration share theirs).
+        self.analyzers: tuple[GermanAnalyzer, ...] = tuple(
+            {id(group.analyzer): group.analyzer for group in self._twins}.values()
+        )
         self._codes: dict[int, bytes] = {}  # see InvertingPool.add_terms
         # Whoosh's add_document also writes term vectors and spelling words;
         # our schemas have neither, and a schema that has them goes Whoosh's way.
@@ -170,6 +179,11 @@ class ParallelWriter(MpWriter):
         # documents about as fast as the workers write them, so that an
         # import's progress counts written articles, not queued ones.
         self.jobqueue = self._mpctx.Queue(procs)
+        # Worker i shares what it analyses through the i-th file (ChunkExchange);
+        # the temporary storage, and so they, go when the writer finishes.
+        folder = self.temp_storage().folder
+        prefix = random_name()
+        self._shared = [os.path.join(folder, f"{prefix}.{i}.chunks") for i in range(procs)]
 
     def _new_task(self) -> SubWriterTask:
         task = _Worker(
@@ -180,6 +194,7 @@ class ParallelWriter(MpWriter):
             self.subargs,
             self.multisegment,
             parent=os.getpid(),
+            shared=(self._shared, len(self.tasks)),
         )
         self.tasks.append(task)
         task.start()
@@ -301,9 +316,11 @@ class ParallelWriter(MpWriter):
 class _Worker(SubWriterTask):
     """A Whoosh sub-writer that dies with its parent and leaves Ctrl-C to it."""
 
-    def __init__(self, *args: Any, parent: int) -> None:
+    def __init__(self, *args: Any, parent: int, shared: tuple[list[str], int]) -> None:
         super().__init__(*args)
         self._parent = parent
+        self._shared = shared  # the exchange's files and this worker's number
+        self._exchange: ChunkExchange | None = None
 
     def run(self) -> None:
         die_with_parent(self._parent)
@@ -327,6 +344,7 @@ class _Worker(SubWriterTask):
         :class:`SegmentWriter` (Whoosh's task makes a stock one)."""
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        self._exchange = ChunkExchange(*self._shared, writer.analyzers)
         while self.running:
             job = self.jobqueue.get()
             if job is None:
@@ -338,6 +356,14 @@ class _Worker(SubWriterTask):
         fieldnames = writer.pool.fieldnames
         segment = writer._finalize_segment()
         self.resultqueue.put((None, fieldnames, segment), timeout=5)
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        """Write a job's documents, with what the other workers analysed since
+        the last job, and share what this one analysed for it."""
+        assert self._exchange is not None
+        self._exchange.receive()
+        super()._process_file(filename, doc_count)
+        self._exchange.send()
 
 
 class _Failure:
