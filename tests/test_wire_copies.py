@@ -34,6 +34,7 @@ from newssearch.duplicates import (
     signature,
     similarity,
 )
+from newssearch.engine import columns
 from newssearch.engine.accumulate import Accumulator
 from newssearch.engine.documents import live_docnums
 from newssearch.engine.matches import Matches
@@ -121,6 +122,27 @@ def test_search_collapses_a_story_to_its_best_copy(index: NewsIndex) -> None:
             searcher.search("Steuerreform", max_duplicates=-1)
     assert one.duplicates == (order[0],) and one.duplicate_count == 2
     assert none.duplicates == () and none.duplicate_count == 2
+
+
+def test_a_searcher_reads_the_story_column_once_per_view(
+    index: NewsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    values = columns._values
+
+    def counted(searcher: object, fieldname: str, *, translate: bool) -> object:
+        made.append(fieldname)
+        return values(searcher, fieldname, translate=translate)
+
+    monkeypatch.setattr(columns, "_values", counted)
+    with Searcher(index) as searcher:
+        first = searcher.search("Steuerreform Finanzminister", highlight=False)
+        again = searcher.search("Steuerreform Finanzminister", highlight=False)
+        other = searcher.search("Gemeindebund", highlight=False)
+    assert made == ["story"]
+    assert [h.id for h in first.hits] == [h.id for h in again.hits]
+    assert first.hits[0].duplicate_count == again.hits[0].duplicate_count == 2
+    assert [h.id for h in other.hits] == ["apa-2"]
 
 
 def test_a_copy_added_later_joins_the_story_and_a_changed_one_leaves(index: NewsIndex) -> None:

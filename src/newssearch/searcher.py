@@ -26,7 +26,13 @@ from newssearch.closing import Closing
 from newssearch.config import RESCORE_WINDOW, FieldBoosts, QueryLimits, Ranking, RecencyBoost
 from newssearch.dates import Moment, range_end, range_start
 from newssearch.engine.accumulate import Accumulator
-from newssearch.engine.columns import count_facet, date_order, publication_ages, stories
+from newssearch.engine.columns import (
+    Columns,
+    count_facet,
+    date_order,
+    publication_ages,
+    stories,
+)
 from newssearch.engine.documents import from_stored, to_stored_time
 from newssearch.engine.matches import Matches, distinct
 from newssearch.engine.postings import BlockCache
@@ -96,6 +102,8 @@ class _View:
     planner: Planner
     hits: HitBuilder
     keywords: KeywordValues
+    #: The searcher's column values (story labels, dates, facets), read once.
+    columns: Columns
     #: Words the index has (the did-you-mean check looks each up once).
     known_words: BoundedCache[str, bool] = field(default_factory=lambda: BoundedCache(100_000))
     #: Built on the first query with a word the index hardly knows.
@@ -225,6 +233,7 @@ class Searcher(Closing):
                 )
             ),
             keywords=KeywordValues(searcher.reader()),
+            columns=Columns(searcher),
         )
 
     def warm(self) -> None:
@@ -333,7 +342,7 @@ class Searcher(Closing):
         rescore = plan.rescore if sort == "relevance" else None  # date order: nothing to rescore
         window = max(req.offset + req.limit, RESCORE_WINDOW if rescore is not None else 1)
         by_score = sort == "relevance" and not browse
-        boost = _recency(view.searcher, req.recency, req.now) if req.recency and by_score else None
+        boost = _recency(view.columns, req.recency, req.now) if req.recency and by_score else None
         found = self._collect(
             view,
             plan.match,
@@ -458,7 +467,7 @@ class Searcher(Closing):
             partial = view.accumulator.partial
             if boost is not None:
                 scores = scores.scaled(boost)
-        story = stories(view.searcher) if collapse else None
+        story = stories(view.columns) if collapse else None
         copies: Callable[[int, int], tuple[list[int], int]] = _no_copies
         if sort == "relevance" and story is not None:
             top = _collapsed(scores, story, window)
@@ -467,11 +476,11 @@ class Searcher(Closing):
         elif sort == "relevance":  # an index without stories has nothing to collapse
             ranked = [(score, docnum) for docnum, score in scores.top(window)]
         else:
-            ordered = date_order(view.searcher, scores, newest=sort == "newest")[:window]
+            ordered = date_order(view.columns, scores, newest=sort == "newest")[:window]
             ranked = [(scores[docnum], docnum) for docnum in ordered]
         counts = {
             name: merge_spellings(
-                count_facet(view.searcher, name, scores.keys()),
+                count_facet(view.columns, name, scores.keys()),
                 spell=_spell(view.keywords, name),
             )
             for name in facets
@@ -597,9 +606,9 @@ class _Copies:
         return [d for d, _ in others.top(limit)], len(others)
 
 
-def _recency(searcher: Any, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:
+def _recency(columns: Columns, recency: RecencyBoost, now: datetime) -> Callable[[int], float]:
     """The factor each document's score is multiplied by (1.0 for the undated)."""
-    age = publication_ages(searcher, now)
+    age = publication_ages(columns, now)
 
     def factor(docnum: int) -> float:
         days = age(docnum)

@@ -6,6 +6,11 @@ articles can be put last in both directions — Whoosh's own ``sortedby``
 puts them first when sorting newest first.  Facets are counted over a set of
 matched documents: a sortable field from its column (the value as written),
 a field of several values (tags) from its word list.
+
+Each function takes a :class:`Columns`: one searcher's column readers, each
+made on its first use and kept.  Making one reads the offsets of every
+document of its segment (Whoosh's ``VarBytesColumn``): a query that collapsed
+wire copies spent 1.8 ms of its 2.4 ms there, at 10,000 articles.
 """
 
 from __future__ import annotations
@@ -18,16 +23,34 @@ from typing import Any
 
 from whoosh.util.times import datetime_to_long
 
-__all__ = ["count_facet", "date_order", "publication_ages", "stories"]
+__all__ = ["Columns", "count_facet", "date_order", "publication_ages", "stories"]
 
 #: What a NumericColumn of DATETIME holds for a document without a date.
 _UNDATED = 2**64 - 1
 
 
-def date_order(searcher: Any, docnums: Iterable[int], *, newest: bool) -> list[int]:
+class Columns:
+    """The column values of one Whoosh searcher's documents, each column's
+    readers made once (see the module doc).  Like the searcher, for one thread."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._made: dict[tuple[str, bool], Callable[[int], Any]] = {}
+
+    def values(self, fieldname: str, *, translate: bool) -> Callable[[int], Any]:
+        """The value of ``fieldname``'s column for a document by its (global) number;
+        ``None`` where its segment has no such column (see :func:`_values`)."""
+        key = (fieldname, translate)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = _values(self.searcher, fieldname, translate=translate)
+        return found
+
+
+def date_order(columns: Columns, docnums: Iterable[int], *, newest: bool) -> list[int]:
     """``docnums`` by publication time (newest or oldest first), undated last,
     equal times in document order."""
-    value = _values(searcher, "published", translate=False)
+    value = columns.values("published", translate=False)
 
     def key(docnum: int) -> tuple[bool, int, int]:
         stored = value(docnum)
@@ -38,10 +61,10 @@ def date_order(searcher: Any, docnums: Iterable[int], *, newest: bool) -> list[i
     return sorted(docnums, key=key)
 
 
-def publication_ages(searcher: Any, now: datetime) -> Callable[[int], float | None]:
+def publication_ages(columns: Columns, now: datetime) -> Callable[[int], float | None]:
     """The age in days at ``now`` (an aware time) of a document by its number;
     ``None`` for an undated one (negative for a date after ``now``)."""
-    value = _values(searcher, "published", translate=False)
+    value = columns.values("published", translate=False)
     at = datetime_to_long(now.astimezone(UTC))  # stored times are naive UTC
     per_day = 86_400 * 10**6  # stored in microseconds
 
@@ -54,12 +77,12 @@ def publication_ages(searcher: Any, now: datetime) -> Callable[[int], float | No
     return age
 
 
-def stories(searcher: Any) -> Callable[[int], str | None] | None:
+def stories(columns: Columns) -> Callable[[int], str | None] | None:
     """The story label of a document by its number (``None`` for a document
     without one); ``None`` for an index without stories."""
-    if "story" not in searcher.schema:
+    if "story" not in columns.searcher.schema:
         return None
-    value = _values(searcher, "story", translate=True)
+    value = columns.values("story", translate=True)
 
     def story(docnum: int) -> str | None:
         label = value(docnum)
@@ -70,13 +93,13 @@ def stories(searcher: Any) -> Callable[[int], str | None] | None:
     return story
 
 
-def count_facet(searcher: Any, fieldname: str, docnums: Collection[int]) -> dict[str, int]:
+def count_facet(columns: Columns, fieldname: str, docnums: Collection[int]) -> dict[str, int]:
     """How many of ``docnums`` hold each value of ``fieldname`` (no value: not counted)."""
     if not docnums:
         return {}
-    reader = searcher.reader()
+    reader = columns.searcher.reader()
     if reader.schema[fieldname].column_type is not None:
-        value = _values(searcher, fieldname, translate=True)
+        value = columns.values(fieldname, translate=True)
         counts = Counter(value(docnum) for docnum in docnums)
         counts.pop("", None)
         counts.pop(None, None)
