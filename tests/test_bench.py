@@ -221,7 +221,24 @@ def test_the_command_line_engine_builds_through_newssearch_index(tmp_path: Path)
     assert timing.worker_peak_rss_mb > 0  # the newssearch process's
     opened = engine("newssearch-cli").open(tmp_path / "cli")
     try:
-        assert opened.run("short", Query("Regierung"), highlight=False) > 0
+        hits = opened.run("short", Query("Regierung"), highlight=False)
+        assert 0 < hits <= 10  # hits only
+        assert opened.run("short", Query("Regierung"), highlight=True) > hits  # and snippets
+        assert opened.run("field", Query("title:Regierung"), highlight=False) >= 0
+        with pytest.raises(BenchmarkError, match="one line"):
+            opened.run("short", Query("zwei\nZeilen"), highlight=False)
+        processes = [process for process, _ in opened._processes.values()]  # type: ignore[attr-defined]
+        assert len(processes) == 2
+    finally:
+        opened.close()
+    assert all(process.returncode == 0 for process in processes)
+
+
+def test_a_command_line_search_that_fails_says_why(tmp_path: Path) -> None:
+    opened = engine("newssearch-cli").open(tmp_path / "missing")
+    try:
+        with pytest.raises(BenchmarkError, match=r"newssearch search ended: .*missing"):
+            opened.run("short", Query("Regierung"), highlight=False)
     finally:
         opened.close()
 

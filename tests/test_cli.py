@@ -493,6 +493,17 @@ def test_search_json_title_highlight(
     )
 
 
+def test_search_without_highlights_gives_the_same_hits_without_snippets(
+    small_index: NewsIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("search", "Inflation", "--index", small_index.path, "--json")
+    full = json.loads(cli(capsys, *args).out)
+    bare = json.loads(cli(capsys, *args, "--no-highlights").out)
+    assert [h["id"] for h in bare["hits"]] == [h["id"] for h in full["hits"]] != []
+    assert full["hits"][0]["highlights"]["body"] != []
+    assert all(h["highlights"] == {"title": None, "body": []} for h in bare["hits"])
+
+
 def test_search_json_no_hits(small_index: NewsIndex, capsys: pytest.CaptureFixture[str]) -> None:
     run = cli(capsys, "search", "Quantencomputer", "--index", small_index.path, "--json")
     assert run.code == 0

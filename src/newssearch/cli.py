@@ -177,6 +177,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="search date phrases (seit März 2016, gestern) as words, not as a time range",
     )
     p.add_argument(
+        "--no-highlights",
+        action="store_true",
+        help="show hits without snippets (faster: the articles' text is not analysed)",
+    )
+    p.add_argument(
         "--facet",
         action="append",
         default=[],
@@ -476,6 +481,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 dates=not args.no_dates,
                 collapse=not args.all,
                 max_duplicates=args.max_duplicates,
+                highlight=not args.no_highlights,
             )
 
         # Loading the index and the analysis data is startup, not the query's time.

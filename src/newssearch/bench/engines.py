@@ -3,8 +3,10 @@
 ``newssearch`` is this library with its defaults (``build_index``);
 ``newssearch-cli`` builds the same index through the command line, ``newssearch
 index FILE.jsonl`` in a subprocess (the JSON Lines file is written before the
-clock starts; its queries are those of ``newssearch``, so it has none of its
-own); ``whoosh-de`` (the
+clock starts), and answers queries through ``newssearch search - --json``, one
+query a line to a running process, as a script feeding the command line meets
+it (its start is not timed; filtered queries are left out: the command's
+filters hold for all its queries); ``whoosh-de`` (the
 baseline) is what a Whoosh user would write for German: ``LanguageAnalyzer
 ("de")`` on title, lead and body with the same boosts (3/2/1), a
 ``MultifieldParser`` with an OR group and Whoosh's highlighter.  tantivy (an
@@ -17,15 +19,17 @@ costs nothing and a missing backend only matters when that engine runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Protocol
+from typing import IO, Any, Final, Protocol
 
 from newssearch.article import Article
 from newssearch.bench.queries import KINDS, Query
@@ -47,6 +51,8 @@ __all__ = [
 
 #: The engine every ratio is computed against.
 BASELINE: Final = "whoosh-de"
+#: How long a command-line search process is given to exit once its input is closed.
+_EXIT_SECONDS: Final = 10.0
 #: The field weights of every engine that has them (newssearch's defaults).
 FIELD_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {"title": 3.0, "lead": 2.0, "body": 1.0}
@@ -128,11 +134,12 @@ class _OpenNewsSearch:
 
 
 class NewsSearchCLI:
-    """This library's command line: ``newssearch index FILE.jsonl --index DIR``."""
+    """This library's command line: ``newssearch index FILE.jsonl --index DIR``, and
+    ``newssearch search - --json --index DIR`` answering one query per line."""
 
     name = "newssearch-cli"
-    highlights = False
-    kinds: tuple[str, ...] = ()
+    highlights = True
+    kinds: tuple[str, ...] = ("short", "long", "phrase", "field")
 
     def unavailable(self) -> str | None:
         return None
@@ -159,7 +166,76 @@ class NewsSearchCLI:
             return index.doc_count()
 
     def open(self, path: Path) -> OpenEngine:
-        return _OpenNewsSearch(path)
+        return _OpenCLI(path)
+
+
+class _OpenCLI:
+    """``newssearch search - --json`` on the index, one process with highlights
+    and one without (``--no-highlights``), each started on its first query: a
+    query is a line written to it, its result the line it prints."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._processes: dict[bool, tuple[subprocess.Popen[str], IO[bytes]]] = {}
+
+    def _process(self, highlight: bool) -> subprocess.Popen[str]:
+        found = self._processes.get(highlight)
+        if found is None:
+            command = [sys.executable, "-m", "newssearch", "search", "-", "--json"]
+            command += ["--index", str(self._path), "--limit", "10"]
+            if not highlight:
+                command.append("--no-highlights")
+            # Not a pipe (nothing can block on it); closed by close().
+            errors = tempfile.TemporaryFile()  # noqa: SIM115
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                encoding="utf-8",
+            )
+            found = self._processes[highlight] = (process, errors)
+        return found[0]
+
+    def run(self, kind: str, query: Query, *, highlight: bool) -> int:
+        text = query.text.strip()
+        if not text or "\n" in text:
+            raise BenchmarkError(f"a query for the command line must be one line: {query.text!r}")
+        process = self._process(highlight)
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(text + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        if not line:
+            raise BenchmarkError(f"newssearch search ended: {self._errors(highlight)}")
+        out = json.loads(line)
+        if "error" in out:
+            raise BenchmarkError(f"newssearch search failed on {text!r}: {out['error']}")
+        hits = out["hits"]
+        return len(hits) + sum(len(hit["highlights"]["body"]) for hit in hits)
+
+    def _errors(self, highlight: bool) -> str:
+        process, errors = self._processes[highlight]
+        process.wait(timeout=_EXIT_SECONDS)
+        errors.seek(0)
+        return errors.read().decode("utf-8", "replace").strip()[-500:]
+
+    def close(self) -> None:
+        """End the processes (their input closed, killed if they do not exit)."""
+        processes, self._processes = self._processes, {}
+        for process, errors in processes.values():
+            assert process.stdin is not None
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            try:
+                process.wait(timeout=_EXIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+            errors.close()
 
 
 def _jsonl(path: Path) -> Path:
