@@ -204,9 +204,12 @@ class _OpenCLI:
             raise BenchmarkError(f"a query for the command line must be one line: {query.text!r}")
         process = self._process(highlight)
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(text + "\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
+        try:
+            process.stdin.write(text + "\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        except BrokenPipeError:  # it ended before reading the query
+            line = ""
         if not line:
             raise BenchmarkError(f"newssearch search ended: {self._errors(highlight)}")
         out = json.loads(line)
@@ -216,8 +219,13 @@ class _OpenCLI:
         return len(hits) + sum(len(hit["highlights"]["body"]) for hit in hits)
 
     def _errors(self, highlight: bool) -> str:
+        """What the process printed on standard error, once it has ended."""
         process, errors = self._processes[highlight]
-        process.wait(timeout=_EXIT_SECONDS)
+        try:
+            process.wait(timeout=_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         errors.seek(0)
         return errors.read().decode("utf-8", "replace").strip()[-500:]
 
