@@ -101,7 +101,7 @@ class GermanAnalyzer(Composable):
         self._cache: BoundedCache[str, _Entry] = BoundedCache(_CACHE_LIMIT)
         self._twin_cache: BoundedCache[str, TwinEntry] = BoundedCache(_CACHE_LIMIT)
         self._marker: GermanAnalyzer | None = None
-        self._analysed: list[str] | None = None  # see record_analysed()
+        self._analysed: list[tuple[str, TwinEntry]] | None = None  # see record_analysed()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config, "exact": self.exact, "stops": self.stops}
@@ -296,7 +296,7 @@ class GermanAnalyzer(Composable):
             tuple(stop_terms),
         )
         if self._analysed is not None:
-            self._analysed.append(chunk)
+            self._analysed.append((chunk, entry))
         return self._twin_cache.put(chunk, entry)
 
     def record_analysed(self) -> None:
@@ -309,13 +309,11 @@ class GermanAnalyzer(Composable):
         """What :meth:`index_terms` made of each chunk it analysed since the last
         call (and since :meth:`record_analysed`), to be given to another
         process's analyzer of the same configuration (:meth:`add_analysed`)."""
-        chunks = self._analysed
-        if not chunks:
+        taken = self._analysed
+        if not taken:
             return []
         self._analysed = []
-        get = self._twin_cache.get
-        # A chunk may have left the cache since (it is emptied when full).
-        return [(chunk, entry) for chunk in chunks if (entry := get(chunk)) is not None]
+        return taken
 
     def add_analysed(self, entries: Iterable[tuple[str, TwinEntry]]) -> int:
         """Keep what another analyzer of this configuration made of some chunks
